@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { Reading } from '../park/schema.js';
+import { decodeTelemetryBatch, encodeTelemetryBatch, readingsOf, telemetryBatch } from './telemetry.js';
+
+const readings: Reading[] = [
+  { pointId: 1, ts: 1_700_000_000_000, value: 12.5, quality: 'good' },
+  { pointId: 2, ts: 1_700_000_000_000, value: -3, quality: 'bad' },
+];
+const meta = { batchId: 'c1:pv1:1', parkId: 'demo', assetId: 'pv1', source: 'c1' };
+
+describe('telemetry batch codec', () => {
+  it('round-trips readings', () => {
+    const decoded = decodeTelemetryBatch(encodeTelemetryBatch(telemetryBatch(meta, readings)));
+    expect(decoded.ok).toBe(true);
+    if (decoded.ok) expect(readingsOf(decoded.value)).toEqual(readings);
+  });
+
+  it('reports bad input instead of throwing', () => {
+    const enc = new TextEncoder();
+    const notJson = decodeTelemetryBatch(enc.encode('{oops'));
+    expect(notJson).toMatchObject({ ok: false });
+    const ragged = decodeTelemetryBatch(enc.encode(JSON.stringify({ ...telemetryBatch(meta, readings), x: [1] })));
+    expect(ragged.ok).toBe(false);
+    if (!ragged.ok) expect(ragged.error).toMatch(/same length/);
+    const badPark = decodeTelemetryBatch(enc.encode(JSON.stringify({ ...telemetryBatch(meta, readings), parkId: 'a.b' })));
+    expect(badPark.ok).toBe(false);
+  });
+});

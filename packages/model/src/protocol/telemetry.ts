@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { IdSchema, QUALITY_CODE, qualityFromCode, type Reading } from '../park/schema.js';
+
+/**
+ * Telemetry batch, wire format v1: columnar JSON (point ids, timestamps, values, quality
+ * codes as parallel arrays) — about half the bytes of an array of objects and cheap to
+ * COPY into the readings table.
+ */
+export const TelemetryBatchV1Schema = z
+  .object({
+    v: z.literal(1),
+    /** Unique per batch; also the JetStream message id used for de-duplication. */
+    batchId: z.string().min(1).max(200),
+    parkId: IdSchema,
+    assetId: IdSchema,
+    /** Collector instance that produced the batch. */
+    source: z.string().min(1).max(100),
+    p: z.array(z.number().int().positive()),
+    t: z.array(z.number().int().nonnegative()),
+    x: z.array(z.number()),
+    q: z.array(z.number().int().min(0).max(3)),
+  })
+  .refine((b) => b.p.length === b.t.length && b.p.length === b.x.length && b.p.length === b.q.length, {
+    message: 'columns p, t, x and q must have the same length',
+  });
+export type TelemetryBatch = z.infer<typeof TelemetryBatchV1Schema>;
+
+export function telemetryBatch(meta: { batchId: string; parkId: string; assetId: string; source: string }, readings: readonly Reading[]): TelemetryBatch {
+  const n = readings.length;
+  const batch: TelemetryBatch = { v: 1, ...meta, p: new Array(n), t: new Array(n), x: new Array(n), q: new Array(n) };
+  for (let i = 0; i < n; i++) {
+    const r = readings[i] as Reading;
+    batch.p[i] = r.pointId;
+    batch.t[i] = r.ts;
+    batch.x[i] = r.value;
+    batch.q[i] = QUALITY_CODE[r.quality];
+  }
+  return batch;
+}
+
+export function readingsOf(batch: TelemetryBatch): Reading[] {
+  const out: Reading[] = new Array(batch.p.length);
+  for (let i = 0; i < batch.p.length; i++) {
+    out[i] = { pointId: batch.p[i] as number, ts: batch.t[i] as number, value: batch.x[i] as number, quality: qualityFromCode(batch.q[i] as number) };
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeTelemetryBatch(batch: TelemetryBatch): Uint8Array {
+  return encoder.encode(JSON.stringify(batch));
+}
+
+export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Decodes and validates; never throws, so one bad message cannot stop a consumer. */
+export function decodeTelemetryBatch(data: Uint8Array): DecodeResult<TelemetryBatch> {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(data));
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${(e as Error).message}` };
+  }
+  const parsed = TelemetryBatchV1Schema.safeParse(json);
+  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return { ok: true, value: parsed.data };
+}
