@@ -1,0 +1,4 @@
+import { defineProject } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared.js';
+
+export default defineProject({ ...sourceConditions, test: { name: 'bus', include: ['src/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } });
