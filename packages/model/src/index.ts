@@ -1,77 +1,75 @@
 // The domain, runtime-agnostic: no `node:` imports; runs in the browser, Node and edge workers.
 
-export { createRng, hashString, type Rng } from './random/seeded.js';
-
+export { type BuildParkOptions, buildPark, type EnterpriseSeed } from './park/build-park.js';
+export { DEMO_ENTERPRISES, DEMO_PARK_ID, demoPark, generatePark } from './park/demo-park.js';
+export { ASSET_METRICS, LOAD_KINDS, type MetricSpec, metricSpec } from './park/metrics.js';
+export { indexPark, type ParkIndex } from './park/park-index.js';
 export {
-  ID_PATTERN,
-  IdSchema,
-  LocalizedTextSchema,
-  Vec3Schema,
-  ShiftPatternSchema,
-  EnterpriseSchema,
-  BuildingSchema,
   ASSET_KINDS,
+  type Asset,
+  type AssetKind,
   AssetKindSchema,
   AssetSchema,
-  POINT_UNITS,
-  PointUnitSchema,
-  PointSchema,
-  ParkSchema,
-  QUALITIES,
-  QualitySchema,
-  QUALITY_CODE,
-  qualityFromCode,
-  ReadingSchema,
-  summarizePark,
-  type LocalizedText,
-  type Vec3,
-  type ShiftPattern,
-  type Enterprise,
   type Building,
-  type AssetKind,
-  type Asset,
-  type PointUnit,
-  type Point,
+  BuildingSchema,
+  type Enterprise,
+  EnterpriseSchema,
+  ID_PATTERN,
+  IdSchema,
+  type LocalizedText,
+  LocalizedTextSchema,
   type Park,
+  ParkSchema,
   type ParkSummary,
+  POINT_UNITS,
+  type Point,
+  PointSchema,
+  type PointUnit,
+  PointUnitSchema,
+  QUALITIES,
+  QUALITY_CODE,
   type Quality,
+  QualitySchema,
+  qualityFromCode,
   type Reading,
+  ReadingSchema,
+  type ShiftPattern,
+  ShiftPatternSchema,
+  summarizePark,
+  type Vec3,
+  Vec3Schema,
 } from './park/schema.js';
-export { ASSET_METRICS, LOAD_KINDS, metricSpec, type MetricSpec } from './park/metrics.js';
-export { buildPark, type BuildParkOptions, type EnterpriseSeed } from './park/build-park.js';
-export { demoPark, generatePark, DEMO_PARK_ID, DEMO_ENTERPRISES } from './park/demo-park.js';
-export { indexPark, type ParkIndex } from './park/park-index.js';
-
+export { type HistoryBucket, MAX_HISTORY_BUCKETS, MAX_HISTORY_RANGE_MS, type PointHistory, type PointState, type Problem } from './protocol/http-api.js';
 export {
-  SUBJECT_ROOT,
-  subjects,
+  type ClientToServerEvents,
+  DELTA_INTERVAL_MS,
+  type JoinAck,
+  type ParkJoin,
+  ParkJoinSchema,
+  type PointValueTuple,
+  type RelayStatus,
+  roomOfPark,
+  type ServerToClientEvents,
+  SocketEvent,
+  type StateDelta,
+  type StateSnapshot,
+} from './protocol/socket-events.js';
+export {
+  isPublishSubject,
   parseTelemetrySubject,
-  telemetryStream,
+  SUBJECT_ROOT,
   storageConsumer,
   subjectMatches,
-  isPublishSubject,
+  subjects,
+  telemetryStream,
 } from './protocol/subjects.js';
 export {
+  type DecodeResult,
+  decodeTelemetryBatch,
+  encodeTelemetryBatch,
+  readingsOf,
+  type TelemetryBatch,
   TelemetryBatchV1Schema,
   telemetryBatch,
-  readingsOf,
-  encodeTelemetryBatch,
-  decodeTelemetryBatch,
-  type TelemetryBatch,
-  type DecodeResult,
 } from './protocol/telemetry.js';
-export {
-  SocketEvent,
-  roomOfPark,
-  ParkJoinSchema,
-  DELTA_INTERVAL_MS,
-  type PointValueTuple,
-  type StateSnapshot,
-  type StateDelta,
-  type RelayStatus,
-  type ParkJoin,
-  type JoinAck,
-  type ServerToClientEvents,
-  type ClientToServerEvents,
-} from './protocol/socket-events.js';
-export { MAX_HISTORY_BUCKETS, MAX_HISTORY_RANGE_MS, type Problem, type HistoryBucket, type PointHistory, type PointState } from './protocol/http-api.js';
+export { createRng, hashString, type Rng } from './random/seeded.js';

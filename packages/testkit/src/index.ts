@@ -1,4 +1,4 @@
-export { serverUrls, serverAvailable, describeWithServer, type ServerName } from './servers.js';
-export { uniqueName } from './unique-name.js';
+export { describeWithServer, type ServerName, serverAvailable, serverUrls } from './servers.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { uniqueName } from './unique-name.js';
 export { waitFor } from './wait-for.js';

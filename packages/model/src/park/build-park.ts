@@ -92,15 +92,25 @@ export function buildPark(options: BuildParkOptions): Park {
   // Park-level infrastructure sits in the utility yard left of the first plot row.
   const yardX = -70;
   addAsset(asset('grid', 'grid_meter', { zh: '110kV 总进线关口表', en: '110 kV grid connection' }, null, null, { x: yardX, y: 20, z: 0 }, { ratedKw: 40_000 }));
-  addAsset(asset('bess1', 'battery', { zh: '园区储能电站', en: 'Park battery' }, null, null, { x: yardX, y: 70, z: 0 }, { ratedKw: 2_000, capacityKwh: 4_000 }));
+  addAsset(
+    asset('bess1', 'battery', { zh: '园区储能电站', en: 'Park battery' }, null, null, { x: yardX, y: 70, z: 0 }, { ratedKw: 2_000, capacityKwh: 4_000 }),
+  );
   addAsset(asset('boiler1', 'gas_boiler', { zh: '燃气锅炉房', en: 'Gas boiler house' }, null, null, { x: yardX, y: 120, z: 0 }, { ratedKw: 4_200 }));
   const chargers = options.evChargers ?? 20;
   for (let i = 0; i < chargers; i++) {
     const n = String(i + 1).padStart(2, '0');
     addAsset(
-      asset(`ev${n}`, 'ev_charger', { zh: `充电桩 ${n}`, en: `EV charger ${n}` }, null, null, { x: yardX - 30 + (i % 6) * 8, y: 170 + Math.floor(i / 6) * 14, z: 0 }, {
-        ratedKw: i % 4 === 0 ? 120 : 60,
-      }),
+      asset(
+        `ev${n}`,
+        'ev_charger',
+        { zh: `充电桩 ${n}`, en: `EV charger ${n}` },
+        null,
+        null,
+        { x: yardX - 30 + (i % 6) * 8, y: 170 + Math.floor(i / 6) * 14, z: 0 },
+        {
+          ratedKw: i % 4 === 0 ? 120 : 60,
+        },
+      ),
     );
   }
 
@@ -111,7 +121,9 @@ export function buildPark(options: BuildParkOptions): Park {
     const plotX = (index % PLOTS_PER_ROW) * (PLOT_W_M + ROAD_M);
     const plotY = Math.floor(index / PLOTS_PER_ROW) * (PLOT_D_M + ROAD_M);
     const meterId = `${seed.id}-meter`;
-    addAsset(asset(meterId, 'sub_meter', { zh: `${seed.name.zh} 总表`, en: `${seed.name.en} main meter` }, seed.id, null, { x: plotX + 4, y: plotY + 4, z: 0 }, {}));
+    addAsset(
+      asset(meterId, 'sub_meter', { zh: `${seed.name.zh} 总表`, en: `${seed.name.en} main meter` }, seed.id, null, { x: plotX + 4, y: plotY + 4, z: 0 }, {}),
+    );
     uses.forEach((use, b) => {
       const slot = SLOTS[b % SLOTS.length] as [number, number];
       const shape = USE_SHAPE[use];
@@ -185,19 +197,31 @@ function addBuildingAssets(
   const at = (fx: number, fy: number, z = 0) => ({ x: box.cx + fx * box.w, y: box.cy + fy * box.d, z });
   addAsset(asset(`${buildingId}-meter`, 'sub_meter', { zh: '楼宇总表', en: 'Building meter' }, e, buildingId, at(-0.5, -0.5, 0), {}));
   const baseKw = { factory: 180, warehouse: 60, office: 120, lab: 160, datacenter: 900, utility: 40 }[use];
-  addAsset(asset(`${buildingId}-load`, 'building_load', { zh: '照明空调插座', en: 'Building services' }, e, buildingId, at(0, 0, 1), { ratedKw: Math.round(baseKw * rng.range(0.8, 1.2)) }));
+  addAsset(
+    asset(`${buildingId}-load`, 'building_load', { zh: '照明空调插座', en: 'Building services' }, e, buildingId, at(0, 0, 1), {
+      ratedKw: Math.round(baseKw * rng.range(0.8, 1.2)),
+    }),
+  );
 
   // Rooftop PV: one inverter per ~1,000 m² of usable roof (60 % of the footprint).
   const inverters = use === 'datacenter' ? 1 : Math.max(1, Math.round((roofM2 * 0.6) / 1000));
   for (let i = 0; i < inverters; i++) {
     const areaM2 = Math.round((roofM2 * 0.6) / inverters);
     addAsset(
-      asset(`${buildingId}-pv${i + 1}`, 'pv_inverter', { zh: `屋顶光伏逆变器 ${i + 1}`, en: `Rooftop PV inverter ${i + 1}` }, e, buildingId, at(-0.3 + (0.6 * (i + 0.5)) / inverters, 0.1, box.h + 0.5), {
-        ratedKw: Math.round(areaM2 * 0.2),
-        areaM2,
-        tiltDeg: 15,
-        azimuthDeg: 180,
-      }),
+      asset(
+        `${buildingId}-pv${i + 1}`,
+        'pv_inverter',
+        { zh: `屋顶光伏逆变器 ${i + 1}`, en: `Rooftop PV inverter ${i + 1}` },
+        e,
+        buildingId,
+        at(-0.3 + (0.6 * (i + 0.5)) / inverters, 0.1, box.h + 0.5),
+        {
+          ratedKw: Math.round(areaM2 * 0.2),
+          areaM2,
+          tiltDeg: 15,
+          azimuthDeg: 180,
+        },
+      ),
     );
   }
 

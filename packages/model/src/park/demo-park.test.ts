@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ASSET_KINDS, ParkSchema } from './schema.js';
 import { demoPark, generatePark } from './demo-park.js';
+import { ASSET_KINDS, ParkSchema } from './schema.js';
 
 describe('demo park', () => {
   const park = demoPark();

@@ -73,10 +73,7 @@ export const ASSET_METRICS: Readonly<Record<AssetKind, readonly MetricSpec[]>> =
     m('output_uph', 'units/h', 'gauge', '产量', 'Output rate'),
     m('running', '', 'gauge', '运行状态', 'Running'),
   ],
-  building_load: [
-    m('p_kw', 'kW', 'gauge', '电功率', 'Electric power'),
-    m('e_kwh', 'kWh', 'counter', '累计电量', 'Energy consumed'),
-  ],
+  building_load: [m('p_kw', 'kW', 'gauge', '电功率', 'Electric power'), m('e_kwh', 'kWh', 'counter', '累计电量', 'Energy consumed')],
 };
 
 /** Asset kinds whose `p_kw` draws power from the park's bus (load convention). */

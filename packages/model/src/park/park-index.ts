@@ -14,9 +14,9 @@ export interface ParkIndex {
 export function indexPark(park: Park): ParkIndex {
   const pointsOfAsset = new Map<string, Point[]>();
   for (const p of park.points) {
-    let list = pointsOfAsset.get(p.assetId);
-    if (!list) pointsOfAsset.set(p.assetId, (list = []));
-    list.push(p);
+    const list = pointsOfAsset.get(p.assetId);
+    if (list) list.push(p);
+    else pointsOfAsset.set(p.assetId, [p]);
   }
   return {
     park,

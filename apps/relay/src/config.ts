@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+const EnvSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** PostgreSQL URL; when unset the relay embeds PGlite in DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** NATS URL with JetStream; when unset an in-process bus is used. */
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|wss?):\/\/\S+$/, 'must be nats://host:port (or tls://, ws://, wss://)')
+    .optional(),
+  /** PGlite data directory; `memory` keeps the embedded database in memory only. */
+  DATA_DIR: z.string().default('.data/pglite'),
+  WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Most telemetry messages the storage worker commits in one transaction. */
+  STORAGE_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(256),
+  STORAGE_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+});
+
+export type RelayEnv = z.infer<typeof EnvSchema>;
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  natsUrl: string | undefined;
+  /** undefined → in-memory PGlite. */
+  dataDir: string | undefined;
+  webDistDir: string | undefined;
+  logLevel: RelayEnv['LOG_LEVEL'];
+  storageBatchMessages: number;
+  storageMaxWaitMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the relay's configuration from an environment once, at start-up. Every invalid
+ * variable is listed in the one error.
+ *
+ * @example
+ * const config = loadRelayConfig(process.env)
+ */
+export function loadRelayConfig(env: Record<string, string | undefined>): RelayConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    natsUrl: e.NATS_URL,
+    dataDir: e.DATA_DIR === 'memory' ? undefined : e.DATA_DIR,
+    webDistDir: e.WEB_DIST_DIR,
+    logLevel: e.LOG_LEVEL,
+    storageBatchMessages: e.STORAGE_BATCH_MESSAGES,
+    storageMaxWaitMs: e.STORAGE_MAX_WAIT_MS,
+  };
+}

@@ -1,0 +1,69 @@
+import type { Bus, Consumer } from '@zcp/bus';
+import { decodeTelemetryBatch, type Park, type Reading, readingsOf, storageConsumer, telemetryStream } from '@zcp/model';
+import type { Logger } from 'pino';
+import type { RelayMetrics } from '../observability/metrics.js';
+import type { ReadingStore } from '../storage/reading-store.js';
+
+export interface StorageWorkerOptions {
+  park: Park;
+  bus: Bus;
+  store: ReadingStore;
+  logger: Logger;
+  metrics: RelayMetrics;
+  batchMessages: number;
+  maxWaitMs: number;
+}
+
+/**
+ * Moves one park's telemetry from its durable JetStream consumer into the database. A whole
+ * pulled batch is committed in one transaction and acked only after the commit (the bus
+ * acks when the handler resolves), so a crash at any point redelivers, and the store's
+ * (point_id, ts) idempotence turns the redelivery into a no-op.
+ */
+export async function startStorageWorker(o: StorageWorkerOptions): Promise<Consumer> {
+  const stream = telemetryStream(o.park.id);
+  await o.bus.ensureStream(stream);
+  const pointAsset = new Map(o.park.points.map((p) => [p.id, p.assetId]));
+  const log = o.logger.child({ component: 'storage-worker', parkId: o.park.id });
+
+  return o.bus.consume({ stream: stream.name, durable: storageConsumer(o.park.id), batchSize: o.batchMessages, maxWaitMs: o.maxWaitMs }, async (messages) => {
+    const readings: Reading[] = [];
+    for (const msg of messages) {
+      o.metrics.messagesConsumed.inc();
+      const decoded = decodeTelemetryBatch(msg.data);
+      if (!decoded.ok) {
+        o.metrics.messagesRejected.inc({ reason: 'invalid' });
+        log.error({ subject: msg.subject, seq: msg.seq, reason: decoded.error }, 'telemetry message rejected: not a valid batch');
+        continue;
+      }
+      const batch = decoded.value;
+      for (const r of readingsOf(batch)) {
+        const owner = pointAsset.get(r.pointId);
+        if (owner === undefined) {
+          o.metrics.readingsRejected.inc({ reason: 'unknown_point' });
+          log.error({ device: batch.assetId, point: r.pointId, batchId: batch.batchId }, 'reading rejected: point not in the park model');
+          continue;
+        }
+        if (!Number.isFinite(r.value)) {
+          o.metrics.readingsRejected.inc({ reason: 'not_finite' });
+          log.error({ device: batch.assetId, point: r.pointId, batchId: batch.batchId }, 'reading rejected: value is not a finite number');
+          continue;
+        }
+        readings.push(r);
+      }
+    }
+    if (readings.length === 0) return;
+    const end = o.metrics.commitSeconds.startTimer();
+    try {
+      const { inserted } = await o.store.insertReadings(readings);
+      o.metrics.readingsStored.inc(inserted);
+      o.metrics.readingsDuplicate.inc(readings.length - inserted);
+    } catch (err) {
+      o.metrics.storeErrors.inc();
+      log.warn({ err, messages: messages.length }, 'storage transaction failed; batch will be redelivered');
+      throw err;
+    } finally {
+      end();
+    }
+  });
+}

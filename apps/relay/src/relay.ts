@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { type Bus, type Consumer, connectNatsBus, createMemoryBus, type Subscription } from '@zcp/bus';
+import type { Park, RelayStatus } from '@zcp/model';
+import { Hono } from 'hono';
+import { type Logger, pino } from 'pino';
+import type { RelayConfig } from './config.js';
+import { createApiApp } from './http/api-app.js';
+import { problemResponse, toProblem } from './http/api-error.js';
+import { subscribeLive } from './ingest/live-subscriber.js';
+import { startStorageWorker } from './ingest/storage-worker.js';
+import { attachSocketFanout, type SocketFanout } from './live/socket-fanout.js';
+import { createRelayMetrics, type RelayMetrics } from './observability/metrics.js';
+import { ParkRegistry } from './parks/park-registry.js';
+import { createReadingStore } from './storage/index.js';
+import type { ReadingStore } from './storage/reading-store.js';
+
+export interface RelayDeps {
+  parks: readonly Park[];
+  /** Share a bus (the embedded all-in-one passes its in-process bus); else one is made from config. */
+  bus?: Bus;
+  store?: ReadingStore;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface Relay {
+  readonly app: Hono;
+  readonly metrics: RelayMetrics;
+  readonly parks: ParkRegistry;
+  /** Available after start(). */
+  readonly store: ReadingStore;
+  readonly bus: Bus;
+  /** Port actually bound (after start; config port 0 picks a free one). */
+  readonly port: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The relay: consumes telemetry, stores it, keeps live state, fans it out over socket.io
+ * and serves the HTTP API and the web app on one port.
+ *
+ * @example
+ * const relay = createRelay(loadRelayConfig(process.env), { parks: [demoPark()] }); await relay.start()
+ */
+export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
+  const logger = deps.logger ?? pino({ level: config.logLevel, name: 'relay' });
+  const now = deps.now ?? Date.now;
+  const metrics = createRelayMetrics();
+  const parks = new ParkRegistry(deps.parks);
+  let store = deps.store;
+  let bus = deps.bus;
+  let server: HttpServer | undefined;
+  let fanout: SocketFanout | undefined;
+  const consumers: Consumer[] = [];
+  const subscriptions: Subscription[] = [];
+  let dbReachable = false;
+
+  const status = (): RelayStatus => ({
+    bus: bus?.kind ?? 'memory',
+    db: store?.kind ?? 'pglite',
+    busConnected: bus?.isConnected() ?? false,
+    dbReachable,
+  });
+
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    metrics.httpRequests.inc({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) });
+  });
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    dbReachable = store ? await store.ping().catch(() => false) : false;
+    const s = status();
+    if (s.dbReachable && s.busConnected) return c.json({ status: 'ready', checks: s });
+    const why = [!s.dbReachable && `database (${s.db}) unreachable`, !s.busConnected && `bus (${s.bus}) disconnected`].filter(Boolean).join('; ');
+    return problemResponse({ type: 'https://zcp.dev/problems/not_ready', title: 'Service Unavailable', status: 503, code: 'not_ready', detail: why });
+  });
+  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  const api = createApiApp({
+    parks,
+    get store() {
+      if (!store) throw new Error('relay not started');
+      return store;
+    },
+    now,
+    onUnexpectedError: (err, path) => logger.error({ err, path }, 'unexpected error in HTTP handler'),
+  });
+  app.route('/', api);
+  mountWebApp(app, config.webDistDir, logger);
+  app.onError((err, c) => {
+    logger.error({ err, path: c.req.path }, 'unexpected error in HTTP handler');
+    return problemResponse(toProblem(err, c.req.path));
+  });
+
+  const relay: Relay = {
+    app,
+    metrics,
+    parks,
+    get store() {
+      if (!store) throw new Error('relay not started');
+      return store;
+    },
+    get bus() {
+      if (!bus) throw new Error('relay not started');
+      return bus;
+    },
+    get port() {
+      return (server?.address() as AddressInfo | null)?.port ?? config.port;
+    },
+
+    async start() {
+      const t0 = performance.now();
+      store ??= await createReadingStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+      const { applied } = await store.migrate();
+      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+      dbReachable = true;
+      for (const entry of parks.list()) entry.live.seed(await store.latest(entry.index.park.points.map((p) => p.id)));
+
+      if (!bus) {
+        if (config.natsUrl) {
+          bus = await connectNatsBus({ url: config.natsUrl, name: 'zcp-relay', logger });
+          logger.info({ url: config.natsUrl }, 'bus: NATS JetStream');
+        } else {
+          bus = createMemoryBus({ logger });
+          logger.warn('bus: in-process (NATS_URL not set) — only collectors in this process can publish');
+        }
+      }
+      for (const entry of parks.list()) {
+        const park = entry.index.park;
+        subscriptions.push(subscribeLive(park, bus, entry.live, logger));
+        consumers.push(
+          await startStorageWorker({ park, bus, store, logger, metrics, batchMessages: config.storageBatchMessages, maxWaitMs: config.storageMaxWaitMs }),
+        );
+      }
+
+      server = createServer(getRequestListener(app.fetch));
+      fanout = attachSocketFanout({ httpServer: server, parks, logger, metrics, status, now });
+      await new Promise<void>((resolve, reject) => {
+        server?.once('error', reject);
+        server?.listen(config.port, config.host, () => resolve());
+      });
+      logger.info(
+        { port: relay.port, host: config.host, parks: parks.list().map((e) => e.index.park.id), startMs: Math.round(performance.now() - t0) },
+        'relay listening',
+      );
+    },
+
+    async stop() {
+      await fanout?.close();
+      await new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      for (const s of subscriptions.splice(0)) s.unsubscribe();
+      for (const c of consumers.splice(0)) await c.stop();
+      if (!deps.bus) await bus?.close();
+      if (!deps.store) await store?.close();
+      logger.info('relay stopped');
+    },
+  };
+  return relay;
+}
+
+/** Serves the built web app, with index.html for client-side routes. */
+function mountWebApp(app: Hono, webDistDir: string | undefined, logger: Logger): void {
+  const index = webDistDir ? join(webDistDir, 'index.html') : undefined;
+  if (!webDistDir || !index || !existsSync(index)) {
+    logger.warn({ webDistDir }, 'web app not built (no index.html): run `npm run build -w @zcp/web`; serving the API only');
+    app.get('/', (c) =>
+      c.html(
+        '<!doctype html><meta charset="utf-8"><title>ZCP relay</title><p>The web app is not built. Run <code>npm run build -w @zcp/web</code>. API: <a href="/api/openapi.json">/api/openapi.json</a></p>',
+      ),
+    );
+    return;
+  }
+  app.use('/*', serveStatic({ root: webDistDir }));
+  app.get('*', async (c) => c.html(await readFile(index, 'utf8')));
+}
