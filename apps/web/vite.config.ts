@@ -28,15 +28,17 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    // Babylon alone is ~1.5 MB minified; it loads lazily in its own chunk.
+    // Babylon and ECharts load lazily (dynamic imports), each in chunks of their own.
     chunkSizeWarningLimit: 2000,
     rolldownOptions: {
       output: {
         codeSplitting: {
           groups: [
-            { name: 'babylon', test: /node_modules[\\/]@babylonjs[\\/]/, priority: 3 },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 3 },
-            { name: 'vendor', test: /node_modules[\\/](@vue|vue|vue-i18n|@intlify|pinia|socket\.io-client|engine\.io-client|engine\.io-parser|socket\.io-parser|@socket\.io)[\\/]/, priority: 2 },
+            {
+              name: 'vendor',
+              test: /node_modules[\\/](@vue|vue|vue-i18n|@intlify|pinia|socket\.io-client|engine\.io-client|engine\.io-parser|socket\.io-parser|@socket\.io)[\\/]/,
+              priority: 2,
+            },
           ],
         },
       },

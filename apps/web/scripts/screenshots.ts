@@ -1,0 +1,128 @@
+/**
+ * Dev-only visual check: drives Debian's chromium (playwright-core, no bundled browser)
+ * against a running relay or the mock relay, saves screenshots to test-artifacts/ and prints
+ * a JSON summary (console errors, off-origin requests, KPIs, WebGL renderer).
+ * Usage: npx tsx scripts/screenshots.ts http://127.0.0.1:PORT [--swiftshader]
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type {} from '../src/twin-hook.js';
+
+const BASE_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+const SWIFTSHADER_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+
+const url = process.argv[2] ?? 'http://127.0.0.1:8080';
+const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-artifacts');
+mkdirSync(out, { recursive: true });
+const origin = new URL(url).origin;
+const problems: string[] = [];
+const offOrigin: string[] = [];
+
+function watch(page: Page, tag: string) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${tag} console.${m.type()}: ${m.text().slice(0, 300)}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${tag} pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) offOrigin.push(r.url());
+  });
+}
+
+async function ready(page: Page) {
+  await page.waitForSelector('[data-testid="conn-status"][data-state="connected"]', { timeout: 30_000 });
+  await page.waitForFunction(() => window.__twin?.ready === true, undefined, { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+}
+
+async function kpis(page: Page) {
+  return page.$$eval('[data-testid^="kpi-"]', (els) =>
+    els.map((e) => `${e.getAttribute('data-testid')}=${e.getAttribute('data-value')} "${(e.textContent ?? '').replace(/\s+/g, ' ').trim()}"`),
+  );
+}
+
+async function run(browser: Browser) {
+  const summary: Record<string, unknown> = {};
+  // Desktop
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await desk.newPage();
+  watch(page, 'desktop');
+  await page.goto(url);
+  await ready(page);
+  summary.renderer = await page.evaluate(() => {
+    const gl = window.__twin?.engine?._gl as WebGLRenderingContext | undefined;
+    return gl ? `${gl.getParameter(gl.VERSION)} | ${gl.getParameter(gl.RENDERER)}` : null;
+  });
+  summary.kpis = await kpis(page);
+  await page.screenshot({ path: join(out, 'desktop.png') });
+  // A real click on a chiller picks a thin instance.
+  const at = await page.evaluate(() => window.__twin?.projectAsset('jinggong-b1-ch1') ?? null);
+  if (at) {
+    await page.mouse.click(at.x, at.y);
+    await page.waitForTimeout(400);
+  }
+  summary.clickPicked = await page.evaluate(() => window.__twin?.selectedAssetId());
+  await page.evaluate(() => window.__twin?.pickAsset('bess1'));
+  await page.waitForSelector('[data-testid="asset-panel"][data-asset-id="bess1"]');
+  await page.waitForSelector('[data-testid="history-chart"][data-state="ready"]', { timeout: 15_000 });
+  await page.waitForTimeout(1200);
+  summary.pointValues = await page.$$eval('[data-testid="point-value"]', (els) => els.map((e) => `${e.getAttribute('data-point-id')}:${e.textContent}`));
+  await page.screenshot({ path: join(out, 'desktop-selected.png') });
+  // Reconnect: the mock drops every socket; the client must re-join.
+  await page.evaluate(() => fetch('/mock/kick', { method: 'POST' }).catch(() => undefined));
+  await page.waitForTimeout(300);
+  summary.afterKick = await page.getAttribute('[data-testid="conn-status"]', 'data-state');
+  await page.waitForSelector('[data-testid="conn-status"][data-state="connected"]', { timeout: 15_000 });
+  summary.reconnected = true;
+  // English
+  await page.click('[data-testid="lang-switch"]');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(out, 'desktop-en.png') });
+  await desk.close();
+
+  // Phone
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const pp = await phone.newPage();
+  watch(pp, 'phone');
+  await pp.goto(url);
+  await ready(pp);
+  await pp.screenshot({ path: join(out, 'phone.png') });
+  const tapAt = await pp.evaluate(() => window.__twin?.projectAsset('bess1') ?? null);
+  summary.tapAt = tapAt;
+  summary.pickAtTap = tapAt ? await pp.evaluate(([x, y]) => window.__twin?.pickAt(x, y), [tapAt.x, tapAt.y] as const) : null;
+  if (tapAt) await pp.touchscreen.tap(tapAt.x, tapAt.y);
+  await pp.waitForTimeout(800);
+  summary.tapPicked = await pp.evaluate(() => window.__twin?.selectedAssetId());
+  if (!summary.tapPicked) await pp.evaluate(() => window.__twin?.pickAsset('huaxin-b1-pv1'));
+  await pp.waitForSelector('[data-testid="asset-panel"]');
+  await pp.waitForTimeout(1500);
+  await pp.screenshot({ path: join(out, 'phone-selected.png') });
+  await pp.click('[data-testid="tab-list"]');
+  await pp.click('[data-testid="sheet-handle"]');
+  await pp.waitForTimeout(600);
+  await pp.screenshot({ path: join(out, 'phone-list.png') });
+  await phone.close();
+  return summary;
+}
+
+const args = process.argv.includes('--swiftshader') ? [...BASE_ARGS, ...SWIFTSHADER_ARGS] : BASE_ARGS;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+try {
+  const summary = await run(browser);
+  process.stdout.write(`${JSON.stringify({ args, ...summary, problems, offOrigin }, null, 2)}\n`);
+} catch (err) {
+  process.stdout.write(`${JSON.stringify({ args, error: String(err), problems, offOrigin }, null, 2)}\n`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,99 @@
+import { type ClientToServerEvents, type RelayStatus, type ServerToClientEvents, SocketEvent, type StateSnapshot } from '@zcp/model';
+import { io, type Socket } from 'socket.io-client';
+
+/** What the UI shows: live, trying to get back, or given up for now (still retrying). */
+export type ConnState = 'connected' | 'reconnecting' | 'offline';
+
+export interface LiveHandlers {
+  /** Full state: on every (re)join. */
+  snapshot(s: StateSnapshot): void;
+  delta(d: StateSnapshot): void;
+  state(s: ConnState): void;
+  relayStatus(s: RelayStatus): void;
+  /** The relay refused the join (unknown park, bad request). */
+  joinFailed(code: string, message: string): void;
+}
+
+export interface LiveClient {
+  close(): void;
+}
+
+const JOIN_TIMEOUT_MS = 5_000;
+const JOIN_RETRY_MS = 2_000;
+/** Failed reconnect attempts after which the indicator says "offline" rather than "reconnecting". */
+const OFFLINE_AFTER_ATTEMPTS = 3;
+
+/**
+ * Joins a park's live room and keeps it joined: every (re)connect re-joins and hands the
+ * fresh snapshot to `snapshot`, so nothing missed while away is kept stale.
+ *
+ * @example
+ * const live = connectLive('demo', { snapshot, delta, state, relayStatus, joinFailed });
+ */
+export function connectLive(parkId: string, on: LiveHandlers, url?: string): LiveClient {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url
+    ? io(url, { transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000 })
+    : io({ transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000 });
+  let closed = false;
+  let attempts = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
+  const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+  const report = () => {
+    if (socket.connected) on.state('connected');
+    else on.state(browserOffline() || attempts >= OFFLINE_AFTER_ATTEMPTS ? 'offline' : 'reconnecting');
+  };
+
+  const join = async () => {
+    clearTimeout(retry);
+    try {
+      const ack = await socket.timeout(JOIN_TIMEOUT_MS).emitWithAck(SocketEvent.parkJoin, { parkId });
+      if (ack.ok) on.snapshot(ack.snapshot);
+      else on.joinFailed(ack.code, ack.message);
+    } catch {
+      // No ack in time: try again while still connected (a reconnect re-joins anyway).
+      if (!closed && socket.connected) retry = setTimeout(() => void join(), JOIN_RETRY_MS);
+    }
+  };
+
+  socket.on('connect', () => {
+    attempts = 0;
+    report();
+    void join();
+  });
+  socket.on('disconnect', (reason) => {
+    // After a server-side disconnect socket.io does not retry by itself.
+    if (reason === 'io server disconnect' && !closed) socket.connect();
+    report();
+  });
+  socket.on('connect_error', () => {
+    attempts++;
+    report();
+  });
+  socket.on(SocketEvent.stateSnapshot, (s) => {
+    if (s.parkId === parkId) on.snapshot(s);
+  });
+  socket.on(SocketEvent.stateDelta, (d) => {
+    if (d.parkId === parkId) on.delta(d);
+  });
+  socket.on(SocketEvent.relayStatus, (s) => on.relayStatus(s));
+
+  const onOnline = () => {
+    if (!socket.connected) socket.connect();
+    report();
+  };
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', report);
+  report();
+
+  return {
+    close() {
+      closed = true;
+      clearTimeout(retry);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', report);
+      socket.emit(SocketEvent.parkLeave, { parkId });
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Engine } from '@babylonjs/core/Engines/engine.js';
+import type { Scene } from '@babylonjs/core/scene.js';
+
+/** Test and debugging handle on `window.__twin` (kept small and stable). */
+export interface TwinHook {
+  scene: Scene | null;
+  engine: Engine | null;
+  /** True once the scene has rendered with live colours. */
+  ready: boolean;
+  /** Selects an asset as a tap would, and glides the camera to it; false if unknown. */
+  pickAsset(assetId: string): boolean;
+  /** The selected asset id, or null. */
+  selectedAssetId(): string | null;
+  /** Where an asset is drawn, in viewport CSS pixels (for real taps in tests), or null. */
+  projectAsset(assetId: string): { x: number; y: number } | null;
+  /** What a tap at viewport CSS pixel (x, y) would select. */
+  pickAt(x: number, y: number): string | null;
+}
+
+declare global {
+  interface Window {
+    __twin?: TwinHook;
+  }
+}
