@@ -61,6 +61,8 @@ export function createMockRelay(o: MockRelayOptions) {
     return c.json({ pointId: id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...h });
   });
   app.all('/api/*', () => problem(404, 'not_found', 'no such route'));
+  let joins = 0;
+  app.get('/mock/stats', (c) => c.json({ joins }));
   app.post('/mock/kick', (c) => {
     io?.disconnectSockets(true);
     return c.json({ kicked: true });
@@ -84,6 +86,7 @@ export function createMockRelay(o: MockRelayOptions) {
             const parsed = ParkJoinSchema.safeParse(req);
             if (!parsed.success || parsed.data.parkId !== park.id) return ack({ ok: false, code: 'park_not_found', message: 'mock serves only the demo park' });
             void socket.join(roomOfPark(park.id));
+            joins++;
             ack({ ok: true, snapshot: { parkId: park.id, ts: Date.now(), values: sim.snapshot() } });
           });
           socket.on(SocketEvent.parkLeave, (req) => void socket.leave(roomOfPark(req.parkId)));

@@ -78,12 +78,40 @@ async function run(browser: Browser) {
   await page.waitForTimeout(1200);
   summary.pointValues = await page.$$eval('[data-testid="point-value"]', (els) => els.map((e) => `${e.getAttribute('data-point-id')}:${e.textContent}`));
   await page.screenshot({ path: join(out, 'desktop-selected.png') });
-  // Reconnect: the mock drops every socket; the client must re-join.
+  // Live recolouring: the canvas changes between two moments at a fixed camera.
+  const shot = () => page.evaluate(() => (document.querySelector('[data-testid="twin-canvas"]') as HTMLCanvasElement).toDataURL());
+  const before = await shot();
+  await page.waitForTimeout(2000);
+  summary.canvasChangedWithLiveValues = before !== (await shot());
+  // A tap on a building selects its meter: focus its rooftop unit, then pick just below it.
+  await page.evaluate(() => window.__twin?.pickAsset('huaxin-b1-load'));
+  await page.waitForTimeout(1200);
+  summary.buildingPick = await page.evaluate(async () => {
+    // The middle of the building's south wall, projected by hand (x east, y up, z north).
+    const park = (await (await fetch('/api/parks/demo')).json()) as { buildings: { id: string; footprint: [number, number][]; heightM: number }[] };
+    const b = park.buildings.find((x) => x.id === 'huaxin-b1');
+    const scene = window.__twin?.scene;
+    const canvas = document.querySelector('[data-testid="twin-canvas"]') as HTMLCanvasElement;
+    if (!b || !scene) return 'no building';
+    const xs = b.footprint.map((p) => p[0]);
+    const ys = b.footprint.map((p) => p[1]);
+    const [x, y, z] = [(Math.min(...xs) + Math.max(...xs)) / 2, b.heightM / 3, Math.min(...ys)];
+    const m = scene.getTransformMatrix().m;
+    const w = x * (m[3] ?? 0) + y * (m[7] ?? 0) + z * (m[11] ?? 0) + (m[15] ?? 1);
+    const nx = (x * (m[0] ?? 0) + y * (m[4] ?? 0) + z * (m[8] ?? 0) + (m[12] ?? 0)) / w;
+    const ny = (x * (m[1] ?? 0) + y * (m[5] ?? 0) + z * (m[9] ?? 0) + (m[13] ?? 0)) / w;
+    const r = canvas.getBoundingClientRect();
+    return window.__twin?.pickAt(r.left + ((nx + 1) / 2) * r.width, r.top + ((1 - ny) / 2) * r.height);
+  });
+  // Reconnect: the mock drops every socket; the client must re-join and take a fresh snapshot.
+  const joins = async () => (await (await fetch(`${origin}/mock/stats`)).json()) as { joins: number };
+  const joinsBefore = (await joins()).joins;
   await page.evaluate(() => fetch('/mock/kick', { method: 'POST' }).catch(() => undefined));
-  await page.waitForTimeout(300);
+  await page.waitForSelector('[data-testid="conn-status"]:not([data-state="connected"])', { timeout: 5_000 }).catch(() => undefined);
   summary.afterKick = await page.getAttribute('[data-testid="conn-status"]', 'data-state');
   await page.waitForSelector('[data-testid="conn-status"][data-state="connected"]', { timeout: 15_000 });
-  summary.reconnected = true;
+  await page.waitForTimeout(500);
+  summary.rejoined = (await joins()).joins > joinsBefore;
   // English
   await page.click('[data-testid="lang-switch"]');
   await page.waitForTimeout(500);

@@ -5,7 +5,7 @@ describe('formatPower', () => {
   it('switches to MW at 1000 kW and keeps the sign', () => {
     expect(formatPower(850, 'en')).toEqual({ text: '850', unit: 'kW' });
     expect(formatPower(-1234, 'en')).toEqual({ text: '-1.23', unit: 'MW' });
-    expect(formatPower(12_345, 'en')).toEqual({ text: '12.3', unit: 'MW' });
+    expect(formatPower(12_345, 'en')).toEqual({ text: '12.35', unit: 'MW' });
     expect(formatPower(null, 'en').text).toBe('—');
   });
 });

@@ -1,13 +1,10 @@
-/** Power for humans: kW below 1 MW, MW above; '—' when unknown. */
+/** Power for humans: kW below 1 MW, MW (10 kW resolution, so live changes show) above; '—' when unknown. */
 export function formatPower(kw: number | null | undefined, locale: string): { text: string; unit: 'kW' | 'MW' } {
   if (kw === null || kw === undefined || !Number.isFinite(kw)) return { text: '—', unit: 'kW' };
   const abs = Math.abs(kw);
   if (abs >= 1000) {
     const mw = kw / 1000;
-    return {
-      text: new Intl.NumberFormat(locale, { maximumFractionDigits: Math.abs(mw) >= 10 ? 1 : 2, minimumFractionDigits: Math.abs(mw) >= 10 ? 1 : 2 }).format(mw),
-      unit: 'MW',
-    };
+    return { text: new Intl.NumberFormat(locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(mw), unit: 'MW' };
   }
   return { text: new Intl.NumberFormat(locale, { maximumFractionDigits: abs < 10 ? 1 : 0 }).format(kw), unit: 'kW' };
 }

@@ -39,6 +39,8 @@ export function connectLive(parkId: string, on: LiveHandlers, url?: string): Liv
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+  // Also runs under node (tests): only a browser has online/offline events.
+  const win = typeof window !== 'undefined' ? window : undefined;
   const report = () => {
     if (socket.connected) on.state('connected');
     else on.state(browserOffline() || attempts >= OFFLINE_AFTER_ATTEMPTS ? 'offline' : 'reconnecting');
@@ -82,16 +84,16 @@ export function connectLive(parkId: string, on: LiveHandlers, url?: string): Liv
     if (!socket.connected) socket.connect();
     report();
   };
-  window.addEventListener('online', onOnline);
-  window.addEventListener('offline', report);
+  win?.addEventListener('online', onOnline);
+  win?.addEventListener('offline', report);
   report();
 
   return {
     close() {
       closed = true;
       clearTimeout(retry);
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('offline', report);
+      win?.removeEventListener('online', onOnline);
+      win?.removeEventListener('offline', report);
       socket.emit(SocketEvent.parkLeave, { parkId });
       socket.disconnect();
     },

@@ -37,7 +37,7 @@ const zh = {
     idle: '待机',
     short: { grid: '购电', pv: '光伏', load: '负荷', battery: '储能', soc: 'SOC' },
   },
-  conn: { connected: '实时', reconnecting: '重连中', offline: '离线', title: '实时数据连接' },
+  conn: { connected: '实时', connecting: '连接中', reconnecting: '重连中', offline: '离线', title: '实时数据连接' },
   lang: { label: 'Language', other: 'EN' },
   panel: {
     details: '设备详情',
@@ -102,7 +102,7 @@ const en: Messages = {
     idle: 'idle',
     short: { grid: 'Grid', pv: 'PV', load: 'Load', battery: 'BESS', soc: 'SOC' },
   },
-  conn: { connected: 'Live', reconnecting: 'Reconnecting', offline: 'Offline', title: 'Live data connection' },
+  conn: { connected: 'Live', connecting: 'Connecting', reconnecting: 'Reconnecting', offline: 'Offline', title: 'Live data connection' },
   lang: { label: '语言', other: '中文' },
   panel: {
     details: 'Details',

@@ -17,6 +17,8 @@ export const useLiveStore = defineStore('live', () => {
   const values = shallowRef(markRaw(new Map<number, LiveValue>()));
   const version = ref(0);
   const conn = ref<ConnState>('reconnecting');
+  /** False until the first connect: the indicator then says "connecting", not "reconnecting". */
+  const everConnected = ref(false);
   const relay = ref<RelayStatus | null>(null);
   const lastUpdateTs = ref<number | null>(null);
   const joinError = ref<string | null>(null);
@@ -65,6 +67,7 @@ export const useLiveStore = defineStore('live', () => {
       delta: (d) => apply(d.values, d.ts),
       state: (s) => {
         conn.value = s;
+        if (s === 'connected') everConnected.value = true;
       },
       relayStatus: (s) => {
         relay.value = s;
@@ -80,5 +83,5 @@ export const useLiveStore = defineStore('live', () => {
     client = null;
   }
 
-  return { values, version, conn, relay, lastUpdateTs, joinError, kpis, pointValue, onChange, connect, disconnect, apply };
+  return { values, version, conn, everConnected, relay, lastUpdateTs, joinError, kpis, pointValue, onChange, connect, disconnect, apply };
 });
