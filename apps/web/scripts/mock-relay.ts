@@ -2,7 +2,7 @@
  * MOCK relay for developing and screenshotting apps/web without the real relay: serves
  * dist/, the HTTP API and socket.io with the demo park and random-walk values. Dev-only;
  * never deployed. Usage: `npx tsx --conditions=source scripts/mock-relay.ts [--port 0]`
- * (prints `mock-relay listening on http://127.0.0.1:<port>`).
+ * (prints `mock-relay listening on http://127.0.0.1:<port>`); `--assets 10000` serves a generated park.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
@@ -15,6 +15,7 @@ import {
   createRng,
   DELTA_INTERVAL_MS,
   demoPark,
+  generatePark,
   indexPark,
   MAX_HISTORY_RANGE_MS,
   ParkJoinSchema,
@@ -33,10 +34,12 @@ export interface MockRelayOptions {
   port: number;
   distDir: string;
   stepMs?: number;
+  /** Serve a generated park of this many assets instead of the demo park (scale checks). */
+  assets?: number;
 }
 
 export function createMockRelay(o: MockRelayOptions) {
-  const index = indexPark(demoPark());
+  const index = indexPark(o.assets ? generatePark({ assets: o.assets }) : demoPark());
   const park = index.park;
   const sim = createMockSim(index, createRng(7), Date.now());
   const problem = (status: number, code: string, title: string): Response =>
@@ -84,7 +87,8 @@ export function createMockRelay(o: MockRelayOptions) {
           socket.emit(SocketEvent.relayStatus, { bus: 'memory', db: 'pglite', busConnected: true, dbReachable: true });
           socket.on(SocketEvent.parkJoin, (req, ack) => {
             const parsed = ParkJoinSchema.safeParse(req);
-            if (!parsed.success || parsed.data.parkId !== park.id) return ack({ ok: false, code: 'park_not_found', message: 'mock serves only the demo park' });
+            if (!parsed.success || parsed.data.parkId !== park.id)
+              return ack({ ok: false, code: 'park_not_found', message: `mock serves only park ${park.id}` });
             void socket.join(roomOfPark(park.id));
             joins++;
             ack({ ok: true, snapshot: { parkId: park.id, ts: Date.now(), values: sim.snapshot() } });
@@ -120,7 +124,9 @@ const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.arg
 if (isMain) {
   const portArg = process.argv.indexOf('--port');
   const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 0;
-  const relay = createMockRelay({ port, distDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'dist') });
+  const assetsArg = process.argv.indexOf('--assets');
+  const assets = assetsArg > 0 ? Number(process.argv[assetsArg + 1]) : undefined;
+  const relay = createMockRelay({ port, assets, distDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'dist') });
   const actual = await relay.start();
   process.stdout.write(`mock-relay listening on http://127.0.0.1:${actual}\n`);
   const shutdown = () => void relay.stop().then(() => process.exit(0));

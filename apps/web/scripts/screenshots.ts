@@ -116,6 +116,30 @@ async function run(browser: Browser) {
   await page.click('[data-testid="lang-switch"]');
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(out, 'desktop-en.png') });
+  // Camera input: rotate (left drag), zoom (wheel), pan (right drag) each move the view.
+  await page.click('[data-testid="view-reset"]');
+  await page.waitForTimeout(1200);
+  const cam = () =>
+    page.evaluate(() => {
+      const c = window.__twin?.scene?.activeCamera as unknown as { alpha: number; beta: number; radius: number; target: { x: number; z: number } };
+      return { alpha: +c.alpha.toFixed(3), beta: +c.beta.toFixed(3), radius: +c.radius.toFixed(1), x: +c.target.x.toFixed(1), z: +c.target.z.toFixed(1) };
+    });
+  const camera: unknown[] = [['start', await cam()]];
+  await page.mouse.move(400, 450);
+  await page.mouse.down();
+  await page.mouse.move(500, 450, { steps: 10 });
+  await page.mouse.up();
+  await page.waitForTimeout(1500);
+  camera.push(['drag 100 px', await cam()]);
+  await page.mouse.wheel(0, -400);
+  await page.waitForTimeout(1500);
+  camera.push(['wheel -400', await cam()]);
+  await page.mouse.down({ button: 'right' });
+  await page.mouse.move(580, 450, { steps: 8 });
+  await page.mouse.up({ button: 'right' });
+  await page.waitForTimeout(1500);
+  camera.push(['right-drag 80 px', await cam()]);
+  summary.camera = camera;
   await desk.close();
 
   // Phone

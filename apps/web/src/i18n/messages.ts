@@ -57,6 +57,7 @@ const zh = {
     rated: '额定功率',
     capacity: '容量',
   },
+  bool: { yes: '是', no: '否' },
   quality: { good: '正常', uncertain: '可疑', bad: '故障', stale: '过期', none: '无数据' },
   history: {
     title: '历史曲线',
@@ -122,6 +123,7 @@ const en: Messages = {
     rated: 'Rated power',
     capacity: 'Capacity',
   },
+  bool: { yes: 'Yes', no: 'No' },
   quality: { good: 'Good', uncertain: 'Uncertain', bad: 'Bad', stale: 'Stale', none: 'No data' },
   history: {
     title: 'History',

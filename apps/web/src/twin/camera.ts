@@ -42,6 +42,9 @@ export function createCameraRig(scene: Scene, canvas: HTMLCanvasElement, site: S
   camera.useNaturalPinchZoom = true;
   camera.panningInertia = 0.85;
   camera.inertia = 0.85;
+  // Default 1000 px per radian, with inertia, spins a phone-sized drag too far.
+  camera.angularSensibilityX = 2500;
+  camera.angularSensibilityY = 2500;
   camera.panningOriginTarget = centre.clone();
   camera.panningDistanceLimit = Math.hypot(site.max.x - site.min.x, site.max.z - site.min.z) * 0.6;
   camera.attachControl(canvas, true);
@@ -98,9 +101,10 @@ export function createCameraRig(scene: Scene, canvas: HTMLCanvasElement, site: S
         camera.radius = fr + (tr - fr) * e;
         if (glide.t >= 1) glide = null;
       }
-      // Keep a drag moving the ground under the finger at any zoom.
+      // Keep a drag moving the ground about as far as the finger at any zoom; inertia carries
+      // each input on for a geometric 1 / (1 − inertia) frames' worth, so divide it back out.
       const visibleM = 2 * camera.radius * Math.tan(camera.fov / 2);
-      camera.panningSensibility = Math.max(0.05, canvas.clientHeight / visibleM);
+      camera.panningSensibility = Math.max(0.05, canvas.clientHeight / visibleM / (1 - camera.panningInertia));
       // Shifts the view so the target sits mid-way up the uncovered area (view-space metres).
       camera.targetScreenOffset.y = inset * camera.radius * Math.tan(camera.fov / 2);
     },

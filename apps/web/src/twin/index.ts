@@ -90,10 +90,18 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
   const markDirty = () => {
     dirtyFrames = Math.max(dirtyFrames, 2);
   };
+  // A frame that moved the camera asks for the next one, so inertia plays out; input
+  // between frames (which the camera only applies while rendering) kicks the loop awake.
   rig.camera.onViewMatrixChangedObservable.add(() => {
     markDirty();
     labelsDirty = true;
   });
+  const kick = (e: Event) => {
+    if (e instanceof PointerEvent && e.type === 'pointermove' && e.buttons === 0 && e.pointerType === 'mouse') return;
+    markDirty();
+  };
+  const INPUT_EVENTS = ['pointerdown', 'pointermove', 'pointerup', 'wheel', 'keydown'] as const;
+  for (const type of INPUT_EVENTS) canvas.addEventListener(type, kick, { passive: true });
 
   // Buildings stand for their meter: a tap on a block shows the block's total.
   const meterOfBuilding = new Map<string, string>();
@@ -207,6 +215,7 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
     dispose() {
       clearTimeout(flushTimer);
       resize.disconnect();
+      for (const type of INPUT_EVENTS) canvas.removeEventListener(type, kick);
       labels.dispose();
       engine.stopRenderLoop();
       scene.dispose();

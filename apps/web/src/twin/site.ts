@@ -116,6 +116,14 @@ export function createGround(scene: Scene, index: ParkIndex, pads: Pad[]): void 
   padMesh.isPickable = false;
   padMesh.freezeWorldMatrix();
 
+  // Parking bays in front of the EV chargers, so the lot reads as one.
+  for (const a of index.park.assets) {
+    if (a.kind !== 'ev_charger') continue;
+    const [x0b, x1b, z0b, z1b, yb] = [a.position.x - 1.5, a.position.x + 1.5, a.position.y - 3.2, a.position.y + 2.2, 0.1];
+    lines.push([new Vector3(x0b, yb, z1b), new Vector3(x0b, yb, z0b), new Vector3(x1b, yb, z0b), new Vector3(x1b, yb, z1b)]);
+    lineColors.push(Array.from({ length: 4 }, () => new Color4(0.75, 0.8, 0.85, 1)));
+  }
+
   // Road centre lines: dashed, half-way across each gap between neighbouring pads.
   const dash = 6;
   const dashLine = (ax: number, az: number, bx: number, bz: number) => {
