@@ -73,3 +73,4 @@ export {
   telemetryBatch,
 } from './protocol/telemetry.js';
 export { createRng, hashString, type Rng } from './random/seeded.js';
+export { clearSkyIrradiance, type PvSurface, planeOfArrayIrradiance, SOLAR_CONSTANT_WM2, type SolarPosition, solarPosition } from './solar/solar-position.js';

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { CollectorError } from './errors.js';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  /** NATS URL with JetStream; when unset the collector uses the in-process memory bus. */
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|wss?):\/\/\S+$/, 'must be nats://host:port (or tls://, ws://, wss://)')
+    .optional(),
+  /** Seed of the simulated park: the same seed replays the same park. */
+  SIM_SEED: int(0, 0xffffffff).default(2025),
+  /** Simulator step interval, ms. */
+  SIM_TICK_MS: int(10, 60_000).default(1000),
+  SIM_SKY: z.enum(['variable', 'clear']).default('variable'),
+  POLL_INTERVAL_MS: int(50, 3_600_000).default(1000),
+  MODBUS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port of the simulated Modbus TCP devices; 0 = any free port. */
+  MODBUS_PORT: int(0, 65_535).default(5020),
+  MODBUS_TIMEOUT_MS: int(50, 60_000).default(1000),
+  /** This collector's name in batch ids and `source`: subject-token characters only. */
+  COLLECTOR_SOURCE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 _ -')
+    .default('collector'),
+  PUBLISH_CONCURRENCY: int(1, 256).default(8),
+  /** Serve Prometheus metrics on this port at /metrics; unset = no metrics endpoint. */
+  METRICS_PORT: int(0, 65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type CollectorEnv = z.infer<typeof EnvSchema>;
+
+export interface CollectorConfig {
+  natsUrl: string | undefined;
+  sim: { seed: number; tickMs: number; sky: 'variable' | 'clear' };
+  modbus: { host: string; port: number; timeoutMs: number; pollIntervalMs: number };
+  source: string;
+  publishConcurrency: number;
+  metrics: { host: string; port: number } | undefined;
+  logLevel: CollectorEnv['LOG_LEVEL'];
+}
+
+/** Variables whose values may hold credentials (nats://user:pass@host): never echoed. */
+const SECRET_VARIABLES = new Set(['NATS_URL']);
+
+export class ConfigError extends CollectorError {
+  constructor(readonly issues: string[]) {
+    super('config_invalid', `invalid collector configuration:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/**
+ * Reads the collector process's configuration from an environment, once, at start-up.
+ * Empty variables count as unset. Every invalid variable is listed in the one error.
+ *
+ * @example
+ * const config = loadCollectorConfig(process.env)
+ */
+export function loadCollectorConfig(env: Readonly<Record<string, string | undefined>>): CollectorConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') input[key] = v.trim();
+  }
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0]);
+        const shown = SECRET_VARIABLES.has(key) ? '' : ` (got ${JSON.stringify(input[key])})`;
+        return `${key}: ${i.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    natsUrl: e.NATS_URL,
+    sim: { seed: e.SIM_SEED, tickMs: e.SIM_TICK_MS, sky: e.SIM_SKY },
+    modbus: { host: e.MODBUS_HOST, port: e.MODBUS_PORT, timeoutMs: e.MODBUS_TIMEOUT_MS, pollIntervalMs: e.POLL_INTERVAL_MS },
+    source: e.COLLECTOR_SOURCE,
+    publishConcurrency: e.PUBLISH_CONCURRENCY,
+    metrics: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A URL safe to log: user info removed. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

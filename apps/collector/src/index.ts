@@ -1,0 +1,61 @@
+// @zcp/collector: field protocol adapters, the park simulator and the collector that
+// publishes telemetry batches to the bus. Everything not named here is internal.
+
+export type {
+  AdapterObserver,
+  AdapterProtocol,
+  AdapterState,
+  AdapterStatus,
+  PollReport,
+  ProtocolAdapter,
+  ReadingMeta,
+  ReadingSink,
+  WriteResult,
+} from './adapters/adapter.js';
+export { type BackoffOptions, backoffDelayMs } from './adapters/backoff.js';
+export {
+  createModbusTcpAdapter,
+  DEFAULT_MODBUS_TIMEOUT_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  type ModbusTcpAdapterOptions,
+} from './adapters/modbus/modbus-tcp-adapter.js';
+export { type CollectorApp, startCollectorApp } from './app.js';
+export { type Collector, type CollectorOptions, type CollectorStats, createCollector, DEFAULT_COLLECTOR_SOURCE } from './collector.js';
+export { type CollectorConfig, ConfigError, loadCollectorConfig, redactUrl } from './config.js';
+export { COLLECTOR_ERROR_CODES, CollectorError, type CollectorErrorCode, type ErrorInfo, errorInfo, toCollectorError } from './errors.js';
+export { type LogFn, type Logger, silentLogger } from './logger.js';
+export { type CollectorMetrics, createCollectorMetrics } from './metrics.js';
+export {
+  decodeRegisters,
+  encodeRegisters,
+  MODBUS_DATA_TYPES,
+  type ModbusDataType,
+  REGISTERS_PER_TYPE,
+  type RegisterFormat,
+  type WordOrder,
+} from './modbus/codec.js';
+export { MAX_REGISTERS_PER_READ, planReads, type ReadBlock, type ReadPlanOptions } from './modbus/read-plan.js';
+export {
+  type BuildRegisterMapOptions,
+  buildRegisterMap,
+  MAX_UNIT_ID,
+  parseRegisterMap,
+  type RegisterMap,
+  type RegisterMapEntry,
+  RegisterMapEntrySchema,
+  RegisterMapSchema,
+  registerMapProblems,
+} from './modbus/register-map.js';
+export {
+  MODBUS_EXCEPTION,
+  type ModbusFieldServer,
+  type ModbusFieldServerOptions,
+  type ModbusFieldServerStats,
+  startModbusFieldServer,
+} from './sim/modbus-field.js';
+export { BATTERY_ROUND_TRIP_EFFICIENCY, BATTERY_SOC_MAX, BATTERY_SOC_MIN, MANUAL_SETPOINT_HOLD_MS } from './sim/models/battery.js';
+export { BOILER_EFFICIENCY_LHV, gasFlowM3h, NATURAL_GAS_LHV_MJ_PER_M3 } from './sim/models/gas-boiler.js';
+export { createParkSimulator, DEFAULT_MAX_SUBSTEP_MS, type ParkEnvironment, type ParkSimulator, type ParkSimulatorOptions } from './sim/park-simulator.js';
+export { DEFAULT_SIM_TICK_MS, type SimulatedPark, type SimulatedParkOptions, startSimulatedPark } from './sim/simulated-park.js';
+export type { SkyMode } from './sim/weather.js';
+export { type Clock, type Random, systemClock, systemRandom } from './system.js';
