@@ -22,7 +22,12 @@ async function publishBatches(bus: Bus, park: Park, fromBatch: number, batches: 
   for (let b = fromBatch; b < fromBatch + batches; b++) {
     const point = park.points[b % park.points.length];
     if (!point) throw new Error('empty park');
-    const readings: Reading[] = Array.from({ length: perBatch }, (_, i) => ({ pointId: point.id, ts: T0 + b * 1000 + i, value: b * 1000 + i + 0.25, quality: 'good' }));
+    const readings: Reading[] = Array.from({ length: perBatch }, (_, i) => ({
+      pointId: point.id,
+      ts: T0 + b * 1000 + i,
+      value: b * 1000 + i + 0.25,
+      quality: 'good',
+    }));
     sent.push(...readings);
     const batch = telemetryBatch({ batchId: `${idPrefix}:${b}`, parkId: park.id, assetId: point.assetId, source: 'test' }, readings);
     pending.push(bus.publish(subjects.telemetry(park.id, point.assetId), encodeTelemetryBatch(batch), { msgId: batch.batchId }));
@@ -44,12 +49,15 @@ export function relayPipelineContract(name: string, makeEnv: () => Promise<Pipel
     const relays: Relay[] = [];
     const logger = pino({ level: 'silent' });
     const newRelay = () => {
-      const relay = createRelay(loadRelayConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory', WEB_DIST_DIR: '/nonexistent', STORAGE_MAX_WAIT_MS: '20' }), {
-        parks: [park],
-        bus: env.bus,
-        store: env.store,
-        logger,
-      });
+      const relay = createRelay(
+        loadRelayConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory', WEB_DIST_DIR: '/nonexistent', STORAGE_MAX_WAIT_MS: '20' }),
+        {
+          parks: [park],
+          bus: env.bus,
+          store: env.store,
+          logger,
+        },
+      );
       relays.push(relay);
       return relay;
     };
@@ -110,7 +118,7 @@ export function relayPipelineContract(name: string, makeEnv: () => Promise<Pipel
       await env.bus.publish(subjects.telemetry(park.id, assetId), new TextEncoder().encode('not json'), { msgId: 'bad-2' });
       const unknownPoint = telemetryBatch({ batchId: 'bad-3', parkId: park.id, assetId, source: 'test' }, [
         { pointId: 9_999_999, ts: T0, value: 1, quality: 'good' },
-        { pointId: 1, ts: T0 + 5, value: 5, quality: 'good' },
+        { pointId: 1, ts: T0 - 60_000, value: 5, quality: 'good' },
       ]);
       await env.bus.publish(subjects.telemetry(park.id, assetId), encodeTelemetryBatch(unknownPoint), { msgId: 'bad-3' });
       const good = await publishBatches(env.bus, park, 0, 10);

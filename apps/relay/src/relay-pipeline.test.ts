@@ -1,13 +1,20 @@
 import { connectNatsBus, createMemoryBus } from '@zcp/bus';
 import { createTestDatabase, describeWithServer, serverUrls } from '@zcp/testkit';
-import { createPgliteStore, createPostgresStore } from './storage/index.js';
 import { relayPipelineContract } from './relay-pipeline-contract.js';
+import { createPgliteStore, createPostgresStore } from './storage/index.js';
 
 relayPipelineContract('embedded (in-process bus + PGlite)', async () => {
   const bus = createMemoryBus();
   const store = await createPgliteStore({});
   await store.migrate();
-  return { bus, store, cleanup: async () => { await bus.close(); await store.close(); } };
+  return {
+    bus,
+    store,
+    cleanup: async () => {
+      await bus.close();
+      await store.close();
+    },
+  };
 });
 
 await describeWithServer(['nats', 'postgres'], 'real servers', () => {

@@ -9,6 +9,7 @@ import { type Bus, type Consumer, connectNatsBus, createMemoryBus, type Subscrip
 import type { Park, RelayStatus } from '@zcp/model';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
+import { Registry } from 'prom-client';
 import type { RelayConfig } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
@@ -27,6 +28,8 @@ export interface RelayDeps {
   store?: ReadingStore;
   logger?: Logger;
   now?: () => number;
+  /** More Prometheus registries served at /metrics (the all-in-one adds the collector's). */
+  extraMetrics?: readonly Registry[];
 }
 
 export interface Relay {
@@ -82,7 +85,8 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     const why = [!s.dbReachable && `database (${s.db}) unreachable`, !s.busConnected && `bus (${s.bus}) disconnected`].filter(Boolean).join('; ');
     return problemResponse({ type: 'https://zcp.dev/problems/not_ready', title: 'Service Unavailable', status: 503, code: 'not_ready', detail: why });
   });
-  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  const metricsRegistry = deps.extraMetrics?.length ? Registry.merge([metrics.registry, ...deps.extraMetrics]) : metrics.registry;
+  app.get('/metrics', async (c) => c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }));
   const api = createApiApp({
     parks,
     get store() {

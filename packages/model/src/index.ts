@@ -61,6 +61,7 @@ export {
   storageConsumer,
   subjectMatches,
   subjects,
+  TELEMETRY_STREAM_LIMITS,
   telemetryStream,
 } from './protocol/subjects.js';
 export {

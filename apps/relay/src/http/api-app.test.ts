@@ -37,7 +37,7 @@ describe('API', () => {
 
   it('serves live state from the live view', async () => {
     parks.get('demo')?.live.apply([{ pointId: 7, ts: NOW, value: 42.5, quality: 'good' }]);
-    const state = await (await app.request('/api/parks/demo/state')).json();
+    const state = (await (await app.request('/api/parks/demo/state')).json()) as { values: unknown[] };
     expect(state.values).toContainEqual([7, NOW, 42.5, 0]);
   });
 
@@ -48,7 +48,9 @@ describe('API', () => {
     expect(h.bucketMs).toBe(10_000);
     expect(h.buckets).toHaveLength(120);
     expect(h.buckets[5]).toEqual({ t: NOW - 7200_000 + 5 * 60_000, avg: 5, min: 5, max: 5, last: 5, n: 1 });
-    const wide = (await (await app.request(`/api/points/1/history?from=${new Date(NOW - 30 * 86400_000).toISOString()}&to=${new Date(NOW).toISOString()}`)).json()) as PointHistory;
+    const wide = (await (
+      await app.request(`/api/points/1/history?from=${new Date(NOW - 30 * 86400_000).toISOString()}&to=${new Date(NOW).toISOString()}`)
+    ).json()) as PointHistory;
     expect(wide.buckets.length).toBeLessThanOrEqual(1000);
     expect(wide.buckets.reduce((s, b) => s + b.n, 0)).toBe(120);
   });
@@ -87,11 +89,7 @@ describe('API', () => {
   });
 
   it('documents exactly the routes it serves (OpenAPI cannot drift)', () => {
-    const served = new Set(
-      app.routes
-        .filter((r) => r.method === 'GET' && !r.path.includes('*'))
-        .map((r) => r.path.replace(/:([A-Za-z]+)/g, '{$1}')),
-    );
+    const served = new Set(app.routes.filter((r) => r.method === 'GET' && !r.path.includes('*')).map((r) => r.path.replace(/:([A-Za-z]+)/g, '{$1}')));
     const documented = new Set(Object.keys(openApiDocument.paths).filter((p) => p.startsWith('/api/')));
     expect([...served].sort()).toEqual([...documented].sort());
   });

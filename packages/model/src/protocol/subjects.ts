@@ -36,9 +36,19 @@ export function parseTelemetrySubject(subject: string): { parkId: string; assetI
   return { parkId: parts[1] as string, assetId: parts[3] as string };
 }
 
+/** Limits of a park's telemetry stream: how long JetStream holds data no relay has stored yet. */
+export const TELEMETRY_STREAM_LIMITS = {
+  /** Message ids remembered for de-duplication (collector retries land inside it). */
+  duplicateWindowMs: 2 * 60_000,
+  /** A relay outage up to this long loses nothing. */
+  maxAgeMs: 24 * 3600_000,
+  /** Upper bound on what one park's stream may hold (oldest discarded first). */
+  maxBytes: 1024 * 1024 * 1024,
+} as const;
+
 /** JetStream stream holding one park's telemetry. Names are per park so test runs never collide. */
-export function telemetryStream(parkId: string): { name: string; subjects: string[] } {
-  return { name: `TELEMETRY_${token('parkId', parkId)}`, subjects: [subjects.telemetryOfPark(parkId)] };
+export function telemetryStream(parkId: string): { name: string; subjects: string[]; duplicateWindowMs: number; maxAgeMs: number; maxBytes: number } {
+  return { name: `TELEMETRY_${token('parkId', parkId)}`, subjects: [subjects.telemetryOfPark(parkId)], ...TELEMETRY_STREAM_LIMITS };
 }
 
 /** Durable consumer name shared by all relays storing one park's telemetry (work-queue style). */

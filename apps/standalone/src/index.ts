@@ -1,0 +1,2 @@
+export { loadStackConfig, type StackConfig, StackConfigError } from './config.js';
+export { createStack, type Stack } from './stack.js';
