@@ -73,5 +73,19 @@ export {
   TelemetryBatchV1Schema,
   telemetryBatch,
 } from './protocol/telemetry.js';
+export {
+  checkReading,
+  createSanityChecker,
+  defaultPointLimits,
+  type LastValue,
+  MAX_TEMPERATURE_RATE_C_PER_S,
+  POWER_HEADROOM,
+  type PointLimits,
+  SANITY_REASONS,
+  type SanityChecker,
+  type SanityFlag,
+  type SanityReason,
+  type SanityResult,
+} from './quality/index.js';
 export { createRng, hashString, type Rng } from './random/seeded.js';
 export { clearSkyIrradiance, type PvSurface, planeOfArrayIrradiance, SOLAR_CONSTANT_WM2, type SolarPosition, solarPosition } from './solar/solar-position.js';

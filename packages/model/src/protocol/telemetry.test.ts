@@ -25,4 +25,16 @@ describe('telemetry batch codec', () => {
     const badPark = decodeTelemetryBatch(enc.encode(JSON.stringify({ ...telemetryBatch(meta, readings), parkId: 'a.b' })));
     expect(badPark.ok).toBe(false);
   });
+
+  it('carries optional receive timestamps (rt) compatibly with producers that omit them', () => {
+    const withRt = telemetryBatch(meta, readings, [1_700_000_000_250, 1_700_000_000_300]);
+    const decoded = decodeTelemetryBatch(encodeTelemetryBatch(withRt));
+    expect(decoded).toMatchObject({ ok: true, value: { rt: [1_700_000_000_250, 1_700_000_000_300] } });
+    const old = decodeTelemetryBatch(encodeTelemetryBatch(telemetryBatch(meta, readings)));
+    expect(old.ok && old.value.rt).toBeUndefined();
+    const ragged = decodeTelemetryBatch(new TextEncoder().encode(JSON.stringify({ ...withRt, rt: [1] })));
+    expect(ragged.ok).toBe(false);
+    if (!ragged.ok) expect(ragged.error).toMatch(/rt/);
+    expect(() => telemetryBatch(meta, readings, [1])).toThrow(RangeError);
+  });
 });

@@ -19,15 +19,32 @@ export const TelemetryBatchV1Schema = z
     t: z.array(z.number().int().nonnegative()),
     x: z.array(z.number()),
     q: z.array(z.number().int().min(0).max(3)),
+    /**
+     * Optional receive timestamps (epoch ms): when the reading reached our system, beside `t`,
+     * the device's own timestamp. Added to v1 compatibly — old producers omit it, old
+     * consumers ignore it. Set by the relay's HTTP ingest (devices with their own clocks).
+     */
+    rt: z.array(z.number().int().nonnegative()).optional(),
   })
   .refine((b) => b.p.length === b.t.length && b.p.length === b.x.length && b.p.length === b.q.length, {
     message: 'columns p, t, x and q must have the same length',
-  });
+  })
+  .refine((b) => b.rt === undefined || b.rt.length === b.p.length, { message: 'column rt, when present, must have the length of p', path: ['rt'] });
 export type TelemetryBatch = z.infer<typeof TelemetryBatchV1Schema>;
 
-export function telemetryBatch(meta: { batchId: string; parkId: string; assetId: string; source: string }, readings: readonly Reading[]): TelemetryBatch {
+/**
+ * Builds a batch from readings of one asset. `receivedAt` (parallel to `readings`) fills the
+ * optional `rt` column.
+ */
+export function telemetryBatch(
+  meta: { batchId: string; parkId: string; assetId: string; source: string },
+  readings: readonly Reading[],
+  receivedAt?: readonly number[],
+): TelemetryBatch {
   const n = readings.length;
+  if (receivedAt && receivedAt.length !== n) throw new RangeError('receivedAt must have one entry per reading');
   const batch: TelemetryBatch = { v: 1, ...meta, p: new Array(n), t: new Array(n), x: new Array(n), q: new Array(n) };
+  if (receivedAt) batch.rt = [...receivedAt];
   for (let i = 0; i < n; i++) {
     const r = readings[i] as Reading;
     batch.p[i] = r.pointId;
