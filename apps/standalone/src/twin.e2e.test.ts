@@ -25,7 +25,12 @@ declare global {
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
 /** Reads the text of a test id, trimmed. */
-const textOf = (page: Page, id: string) => page.getByTestId(id).first().textContent().then((t) => (t ?? '').trim());
+const textOf = (page: Page, id: string) =>
+  page
+    .getByTestId(id)
+    .first()
+    .textContent()
+    .then((t) => (t ?? '').trim());
 
 /** Distinct colours and non-background share of a PNG, sampled on a grid. */
 function canvasStats(png: Buffer): { distinctColours: number; nonBackgroundShare: number } {
