@@ -1,12 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Park } from '@zcp/model';
-import { createTestDatabase, serverAvailable, serverUrls, type TestDatabase } from '@zcp/testkit';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  CHROMIUM_SWIFTSHADER_ARGS,
+  createTestDatabase,
+  describeWithBrowser,
+  serverAvailable,
+  serverUrls,
+  type TestDatabase,
+} from '@zcp/testkit';
 import { pino } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeWithBrowser } from './browser.js';
 import { loadStackConfig } from './config.js';
 import { createStack, type Stack } from './stack.js';
 
@@ -68,7 +76,7 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
     await stack.start();
     url = `http://127.0.0.1:${stack.port}/`;
     park = stack.park;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...CHROMIUM_SWIFTSHADER_ARGS] });
   }, 60_000);
 
   afterAll(async () => {

@@ -7,20 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, CHROMIUM_SWIFTSHADER_ARGS } from '@zcp/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type {} from '../src/twin-hook.js';
-
-const BASE_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
-const SWIFTSHADER_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
 const url = process.argv[2] ?? 'http://127.0.0.1:8080';
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-artifacts');
@@ -167,8 +156,8 @@ async function run(browser: Browser) {
   return summary;
 }
 
-const args = process.argv.includes('--swiftshader') ? [...BASE_ARGS, ...SWIFTSHADER_ARGS] : BASE_ARGS;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const args = process.argv.includes('--swiftshader') ? [...CHROMIUM_ARGS, ...CHROMIUM_SWIFTSHADER_ARGS] : [...CHROMIUM_ARGS];
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args });
 try {
   const summary = await run(browser);
   process.stdout.write(`${JSON.stringify({ args, ...summary, problems, offOrigin }, null, 2)}\n`);

@@ -37,25 +37,31 @@ export function serverAvailable(name: ServerName): Promise<boolean> {
 }
 
 /**
- * `describe` for tests that need a real server. When the server is down the suite is
- * skipped with a loud message — unless ZCP_REQUIRE_SERVERS=1 (as in CI), where it fails.
+ * `describe` for a suite that needs something this machine may lack (a server, a browser,
+ * a tool). When `missing` is empty the suite runs. Otherwise it is skipped with a loud
+ * message — unless ZCP_REQUIRE_SERVERS=1 (as in CI), where it fails with the reason.
  */
-export async function describeWithServer(names: ServerName[], title: string, body: () => void): Promise<void> {
-  const missing: ServerName[] = [];
-  for (const n of names) if (!(await serverAvailable(n))) missing.push(n);
-  if (missing.length === 0) {
+export function describeWhenAvailable(title: string, missing: string | undefined, body: () => void): void {
+  if (!missing) {
     describe(title, body);
     return;
   }
-  const reason = `${missing.join(', ')} not reachable (${missing.map((m) => serverUrls[m]).join(', ')})`;
   if (process.env.ZCP_REQUIRE_SERVERS === '1') {
     describe(title, () => {
-      throw new Error(`ZCP_REQUIRE_SERVERS=1 but ${reason}`);
+      throw new Error(`ZCP_REQUIRE_SERVERS=1 but ${missing}`);
     });
     return;
   }
-  process.stderr.write(`\n[testkit] SKIPPING "${title}": ${reason}. Set ZCP_REQUIRE_SERVERS=1 to fail instead.\n`);
-  // Skipped on purpose and said out loud above: the real server is missing on this machine.
+  process.stderr.write(`\n[testkit] SKIPPING "${title}": ${missing}. Set ZCP_REQUIRE_SERVERS=1 to fail instead.\n`);
+  // Skipped on purpose and said out loud above: the machine lacks what the suite needs.
   // biome-ignore lint/suspicious/noSkippedTests: a loud, reasoned skip outside CI; CI fails instead (ZCP_REQUIRE_SERVERS=1)
   describe.skip(title, body);
+}
+
+/** `describe` for tests that need real servers (see describeWhenAvailable). */
+export async function describeWithServer(names: ServerName[], title: string, body: () => void): Promise<void> {
+  const missing: ServerName[] = [];
+  for (const n of names) if (!(await serverAvailable(n))) missing.push(n);
+  const reason = missing.length ? `${missing.join(', ')} not reachable (${missing.map((m) => serverUrls[m]).join(', ')})` : undefined;
+  describeWhenAvailable(title, reason, body);
 }
