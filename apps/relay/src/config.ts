@@ -20,6 +20,17 @@ const EnvSchema = z.object({
   /** Most telemetry messages the storage worker commits in one transaction. */
   STORAGE_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(256),
   STORAGE_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  /** Push-ingest device tokens as JSON: [{deviceId, tokenSha256, assets?, points?}] (see http/ingest). */
+  INGEST_DEVICES: z.string().optional(),
+  /** …or the path of a JSON file with that list. */
+  INGEST_DEVICES_FILE: z.string().optional(),
+  /** Largest accepted push-ingest body, bytes. */
+  INGEST_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export type RelayEnv = z.infer<typeof EnvSchema>;
@@ -35,6 +46,7 @@ export interface RelayConfig {
   logLevel: RelayEnv['LOG_LEVEL'];
   storageBatchMessages: number;
   storageMaxWaitMs: number;
+  ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -66,5 +78,6 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     logLevel: e.LOG_LEVEL,
     storageBatchMessages: e.STORAGE_BATCH_MESSAGES,
     storageMaxWaitMs: e.STORAGE_MAX_WAIT_MS,
+    ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { Registry } from 'prom-client';
 import type { RelayConfig } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
+import { createStaticDeviceAuthenticator, type DeviceAuthenticator, parseDeviceTokens } from './http/ingest/index.js';
 import { subscribeLive } from './ingest/live-subscriber.js';
 import { startStorageWorker } from './ingest/storage-worker.js';
 import { attachSocketFanout, type SocketFanout } from './live/socket-fanout.js';
@@ -30,6 +31,8 @@ export interface RelayDeps {
   now?: () => number;
   /** More Prometheus registries served at /metrics (the all-in-one adds the collector's). */
   extraMetrics?: readonly Registry[];
+  /** Who may push readings to POST /api/ingest; default: from INGEST_DEVICES(_FILE), else nobody. */
+  devices?: DeviceAuthenticator;
 }
 
 export interface Relay {
@@ -95,6 +98,14 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     },
     now,
     onUnexpectedError: (err, path) => logger.error({ err, path }, 'unexpected error in HTTP handler'),
+    ingest: {
+      get bus() {
+        if (!bus) throw new Error('relay not started');
+        return bus;
+      },
+      devices: deps.devices ?? loadDeviceAuthenticator(config, logger),
+      maxBodyBytes: config.ingest.maxBodyBytes,
+    },
   });
   app.route('/', api);
   mountWebApp(app, config.webDistDir, logger);
@@ -171,6 +182,15 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     },
   };
   return relay;
+}
+
+/** Device tokens from the environment (inline JSON or a file); none configured → every push is 401. */
+function loadDeviceAuthenticator(config: RelayConfig, logger: Logger): DeviceAuthenticator {
+  const text = config.ingest.devicesJson ?? (config.ingest.devicesFile ? readFileSync(config.ingest.devicesFile, 'utf8') : undefined);
+  const entries = text === undefined ? [] : parseDeviceTokens(text);
+  if (entries.length === 0) logger.info('push ingest: no device tokens configured (INGEST_DEVICES / INGEST_DEVICES_FILE); POST /api/ingest answers 401');
+  else logger.info({ devices: entries.map((e) => e.deviceId) }, 'push ingest: device tokens loaded');
+  return createStaticDeviceAuthenticator(entries);
 }
 
 /** Serves the built web app, with index.html for client-side routes. */

@@ -1,9 +1,11 @@
+import { createMemoryBus } from '@zcp/bus';
 import { demoPark, type Park, type PointHistory, type Problem } from '@zcp/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParkRegistry } from '../parks/park-registry.js';
 import { createPgliteStore } from '../storage/index.js';
 import type { ReadingStore } from '../storage/reading-store.js';
 import { createApiApp } from './api-app.js';
+import { createStaticDeviceAuthenticator } from './ingest/index.js';
 import { openApiDocument } from './openapi.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -88,9 +90,19 @@ describe('API', () => {
     expect(errors).toHaveLength(1);
   });
 
-  it('documents exactly the routes it serves (OpenAPI cannot drift)', () => {
-    const served = new Set(app.routes.filter((r) => r.method === 'GET' && !r.path.includes('*')).map((r) => r.path.replace(/:([A-Za-z]+)/g, '{$1}')));
-    const documented = new Set(Object.keys(openApiDocument.paths).filter((p) => p.startsWith('/api/')));
+  it('documents exactly the routes and methods it serves (OpenAPI cannot drift)', () => {
+    const withIngest = createApiApp({ parks, store, now: () => NOW, ingest: { bus: createMemoryBus(), devices: createStaticDeviceAuthenticator([]) } });
+    const served = new Set(
+      withIngest.routes
+        .filter((r) => (r.method === 'GET' || r.method === 'POST') && !r.path.includes('*'))
+        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`),
+    );
+    const documented = new Set(
+      Object.entries(openApiDocument.paths)
+        .filter(([p]) => p.startsWith('/api/'))
+        .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)),
+    );
     expect([...served].sort()).toEqual([...documented].sort());
+    expect(served).toContain('POST /api/ingest');
   });
 });

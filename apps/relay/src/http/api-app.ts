@@ -5,6 +5,7 @@ import type { ParkRegistry } from '../parks/park-registry.js';
 import type { ReadingStore } from '../storage/reading-store.js';
 import { ApiError, problemResponse, toProblem } from './api-error.js';
 import { resolveHistoryRange } from './history-range.js';
+import { type IngestDeps, registerIngestRoute } from './ingest/index.js';
 import { openApiDocument } from './openapi.js';
 
 export interface ApiDeps {
@@ -13,6 +14,8 @@ export interface ApiDeps {
   now: () => number;
   /** Called for every unexpected error (500), with the request path: log it. */
   onUnexpectedError?: (err: unknown, path: string) => void;
+  /** Push ingest (`POST /api/ingest`); without it the route answers 404 like any unknown one. */
+  ingest?: IngestDeps;
 }
 
 const PointIdParam = z.coerce.number().int().positive().max(2_147_483_647);
@@ -55,12 +58,16 @@ export function createApiApp(deps: ApiDeps): Hono {
     return c.json(body);
   });
 
+  if (deps.ingest) registerIngestRoute(app, () => deps.parks.list().map((e) => e.index.park), deps.ingest, deps.now);
+
   app.all('/api/*', (c) => problemResponse(toProblem(new ApiError(404, 'not_found', `no API route ${c.req.method} ${c.req.path}`), c.req.path)));
 
   app.onError((err, c) => {
     const problem = toProblem(err, c.req.path);
     if (problem.status >= 500) deps.onUnexpectedError?.(err, c.req.path);
-    return problemResponse(problem);
+    const res = problemResponse(problem);
+    if (problem.status === 401) res.headers.set('www-authenticate', 'Bearer realm="zcp"');
+    return res;
   });
   return app;
 }

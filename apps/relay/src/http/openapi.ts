@@ -1,6 +1,6 @@
 /**
- * The HTTP API's OpenAPI 3.1 document. A test checks that every route the app registers is
- * documented here and the other way round, so the two cannot drift apart.
+ * The HTTP API's OpenAPI 3.1 document. A test checks that every route (and method) the app
+ * registers is documented here and the other way round, so the two cannot drift apart.
  */
 const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const json = (description: string, schema: object) => ({ description, content: { 'application/json': { schema } } });
@@ -61,9 +61,108 @@ export const openApiDocument = {
         responses: { 200: json('Buckets', { $ref: '#/components/schemas/PointHistory' }), 400: problem, 404: problem },
       },
     },
+    '/api/ingest': {
+      post: {
+        summary: 'Push readings from a device (JSON batch or CSV); per-row results, good rows kept when others are bad',
+        description:
+          'Bearer token per device. Accepted rows are published as TelemetryBatches (msg id from the request id and row index: a retried request de-duplicates) and stored by the normal path. Implausible values are accepted but marked (quality uncertain/bad and a `flag`). Request id = `Idempotency-Key` header, else SHA-256 of the body.',
+        security: [{ deviceToken: [] }],
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,100}$' } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/IngestBatch' } },
+            'text/csv': {
+              schema: { type: 'string', description: 'Header `point,ts,value[,quality]` (any order), one reading per line; empty ts = receive time' },
+            },
+          },
+        },
+        responses: {
+          200: json('Per-row results', { $ref: '#/components/schemas/IngestResponse' }),
+          400: problem,
+          401: problem,
+          413: problem,
+          415: problem,
+          503: problem,
+        },
+      },
+    },
   },
   components: {
+    securitySchemes: { deviceToken: { type: 'http', scheme: 'bearer', description: 'Per-device token; the relay stores only its SHA-256' } },
     schemas: {
+      IngestBatch: {
+        type: 'object',
+        required: ['readings'],
+        properties: {
+          readings: {
+            type: 'array',
+            maxItems: 10000,
+            items: {
+              type: 'object',
+              required: ['point', 'value'],
+              properties: {
+                point: { oneOf: [{ type: 'integer' }, { type: 'string', description: 'point tag `asset.metric`' }] },
+                ts: {
+                  oneOf: [
+                    { type: 'string', format: 'date-time' },
+                    { type: 'integer', description: 'epoch ms' },
+                  ],
+                  description: 'device time; default: receive time',
+                },
+                value: { type: 'number' },
+                quality: {
+                  oneOf: [
+                    { type: 'string', enum: ['good', 'uncertain', 'bad', 'stale'] },
+                    { type: 'integer', minimum: 0, maximum: 3 },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+      IngestResponse: {
+        type: 'object',
+        properties: {
+          requestId: { type: 'string' },
+          deviceId: { type: 'string' },
+          received: { type: 'integer' },
+          accepted: { type: 'integer' },
+          rejected: { type: 'integer' },
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['row', 'status'],
+              properties: {
+                row: { type: 'integer', description: '0-based data row' },
+                status: { type: 'string', enum: ['accepted', 'rejected'] },
+                pointId: { type: 'integer' },
+                ts: { type: 'integer' },
+                quality: { type: 'string' },
+                flag: { type: 'string', enum: ['below_min', 'above_max', 'rate_exceeded', 'counter_decreased'] },
+                reason: {
+                  type: 'string',
+                  enum: [
+                    'malformed_row',
+                    'unknown_point',
+                    'point_not_allowed',
+                    'bad_timestamp',
+                    'timestamp_in_future',
+                    'bad_value',
+                    'non_finite_value',
+                    'value_out_of_range',
+                    'bad_quality',
+                    'duplicate_in_request',
+                  ],
+                },
+                detail: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'code'],
