@@ -1,35 +1,56 @@
 import { createServer, type Server } from 'node:http';
 import { type Bus, connectNatsBus, createMemoryBus } from '@zcp/bus';
-import { demoPark, type Park } from '@zcp/model';
+import { type DeviceConfig, type DeviceConfigInput, demoPark, mergeDeviceConfigs, type Park } from '@zcp/model';
 import { Registry } from 'prom-client';
-import { createModbusTcpAdapter } from './adapters/modbus/modbus-tcp-adapter.js';
+import { registerModbusFactories } from './adapters/modbus/modbus-factory.js';
 import { type Collector, createCollector } from './collector.js';
 import { type CollectorConfig, redactUrl } from './config.js';
+import { type AdapterRegistry, defaultAdapterRegistry } from './devices/adapter-registry.js';
+import { loadDeviceConfigFile } from './devices/load-device-config.js';
 import { toCollectorError } from './errors.js';
 import type { Logger } from './logger.js';
+import { simulatedModbusDeviceConfig } from './sim/modbus-device-config.js';
 import { type SimulatedPark, startSimulatedPark } from './sim/simulated-park.js';
-import { type Clock, systemClock } from './system.js';
+import { type Clock, systemClock, systemRandom } from './system.js';
 
 export interface CollectorApp {
   readonly collector: Collector;
   readonly simulatedPark: SimulatedPark;
   readonly bus: Bus;
+  /** The device configuration the adapters were built from. */
+  readonly deviceConfig: DeviceConfig;
   /** Port of the /metrics endpoint when one was configured. */
   readonly metricsPort: number | undefined;
   stop(): Promise<void>;
 }
 
+export interface CollectorAppDeps {
+  logger: Logger;
+  clock?: Clock;
+  park?: Park;
+  bus?: Bus;
+  /** Protocol → adapter factory. Default: the shared registry, with the Modbus factories added. */
+  adapterRegistry?: AdapterRegistry;
+  /** More device config sections for the simulated park (other simulated protocols), merged with its Modbus section. */
+  simulatedSections?: ((sim: SimulatedPark) => DeviceConfigInput | Promise<DeviceConfigInput>)[];
+  /** Where `passwordEnv`/`tokenEnv` of the device config are looked up. */
+  secrets?: Readonly<Record<string, string | undefined>>;
+}
+
 /**
  * The collector process without the process: the demo park simulated and served over
- * Modbus TCP, read back by the Modbus adapter, published to NATS (NATS_URL) or the
+ * Modbus TCP; the adapters built from a device configuration (DEVICE_CONFIG_FILE, or the
+ * simulated park's own) through the adapter registry; published to NATS (NATS_URL) or the
  * in-process bus. `main.ts` adds signals; tests call this with port 0.
  *
  * @example
  * const app = await startCollectorApp(loadCollectorConfig(process.env), { logger })
  * await app.stop()
  */
-export async function startCollectorApp(config: CollectorConfig, deps: { logger: Logger; clock?: Clock; park?: Park; bus?: Bus }): Promise<CollectorApp> {
+export async function startCollectorApp(config: CollectorConfig, deps: CollectorAppDeps): Promise<CollectorApp> {
   const { logger } = deps;
+  const registry = deps.adapterRegistry ?? defaultAdapterRegistry;
+  if (!registry.has('modbus-tcp')) registerModbusFactories(registry);
   const clock = deps.clock ?? systemClock;
   const park = deps.park ?? demoPark();
   const cleanups: (() => Promise<void>)[] = [];
@@ -66,24 +87,35 @@ export async function startCollectorApp(config: CollectorConfig, deps: { logger:
     }
     if (!deps.bus) cleanups.push(() => bus.close());
 
-    const registry = new Registry();
-    const adapter = createModbusTcpAdapter({
-      id: 'sim-modbus',
-      host: simulatedPark.host,
-      port: simulatedPark.port,
-      registerMap: simulatedPark.registerMap,
-      pollIntervalMs: config.modbus.pollIntervalMs,
-      timeoutMs: config.modbus.timeoutMs,
+    let deviceConfig: DeviceConfig;
+    if (config.deviceConfigFile) {
+      deviceConfig = await loadDeviceConfigFile(config.deviceConfigFile);
+      logger.info({ file: config.deviceConfigFile, devices: deviceConfig.devices.length }, 'device configuration loaded');
+    } else {
+      const modbus = simulatedModbusDeviceConfig(simulatedPark.registerMap, {
+        endpoint: { protocol: 'modbus-tcp', host: simulatedPark.host, port: simulatedPark.port },
+        pollIntervalMs: config.modbus.pollIntervalMs,
+        timeoutMs: config.modbus.timeoutMs,
+      });
+      const more = await Promise.all((deps.simulatedSections ?? []).map((f) => f(simulatedPark)));
+      deviceConfig = mergeDeviceConfigs([modbus, ...more], 'simulated park');
+    }
+    const { adapters } = await registry.build(deviceConfig, {
+      park,
       logger,
       clock,
+      random: systemRandom,
+      secrets: deps.secrets ?? {},
     });
+
+    const metrics = new Registry();
     const collector = createCollector({
       park,
       bus,
       logger,
-      adapters: [adapter],
+      adapters,
       source: config.source,
-      metrics: registry,
+      metrics,
       clock,
       publishConcurrency: config.publishConcurrency,
     });
@@ -97,8 +129,8 @@ export async function startCollectorApp(config: CollectorConfig, deps: { logger:
           res.writeHead(404).end();
           return;
         }
-        registry.metrics().then(
-          (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        metrics.metrics().then(
+          (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
           (e) => res.writeHead(500).end(toCollectorError(e).message),
         );
       });
@@ -110,7 +142,7 @@ export async function startCollectorApp(config: CollectorConfig, deps: { logger:
       cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
       logger.info({ port: metricsPort }, 'metrics at /metrics');
     }
-    return { collector, simulatedPark, bus, metricsPort, stop: stopAll };
+    return { collector, simulatedPark, bus, deviceConfig, metricsPort, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   METRICS_PORT: int(0, 65_535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Device/point configuration file (YAML or JSON); unset = the simulated park's own config. */
+  DEVICE_CONFIG_FILE: z.string().min(1).optional(),
 });
 
 export type CollectorEnv = z.infer<typeof EnvSchema>;
@@ -41,6 +43,7 @@ export interface CollectorConfig {
   publishConcurrency: number;
   metrics: { host: string; port: number } | undefined;
   logLevel: CollectorEnv['LOG_LEVEL'];
+  deviceConfigFile: string | undefined;
 }
 
 /** Variables whose values may hold credentials (nats://user:pass@host): never echoed. */
@@ -84,6 +87,7 @@ export function loadCollectorConfig(env: Readonly<Record<string, string | undefi
     publishConcurrency: e.PUBLISH_CONCURRENCY,
     metrics: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL,
+    deviceConfigFile: e.DEVICE_CONFIG_FILE,
   };
 }
 

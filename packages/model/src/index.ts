@@ -1,5 +1,36 @@
 // The domain, runtime-agnostic: no `node:` imports; runs in the browser, Node and edge workers.
 
+export {
+  BYTE_ORDERS,
+  type ByteOrder,
+  DEVICE_PROTOCOLS,
+  type DeviceConfig,
+  type DeviceConfigEntry,
+  type DeviceConfigInput,
+  type DeviceConfigIssue,
+  DeviceConfigSchema,
+  type DeviceProtocol,
+  DeviceSchema,
+  MODBUS_TABLES,
+  type ModbusAddress,
+  ModbusAddressSchema,
+  type ModbusDeviceConfig,
+  type ModbusPointConfig,
+  ModbusPointSchema,
+  type ModbusTable,
+  modbusPointSize,
+  POINT_DATA_TYPES,
+  type PointDataType,
+  validateDeviceConfig,
+} from './devices/device-config.js';
+export {
+  DeviceConfigError,
+  devicesOf,
+  formatConfigPath,
+  mergeDeviceConfigs,
+  parseDeviceConfig,
+  parseDeviceConfigText,
+} from './devices/parse-device-config.js';
 export { type BuildParkOptions, buildPark, type EnterpriseSeed } from './park/build-park.js';
 export { DEMO_ENTERPRISES, DEMO_PARK_ID, demoPark, generatePark } from './park/demo-park.js';
 export { ASSET_METRICS, LOAD_KINDS, type MetricSpec, metricSpec } from './park/metrics.js';

@@ -21,7 +21,7 @@ import type { ErrorInfo } from '../errors.js';
  *    resolves. Stopping twice is harmless.
  * 6. `write` resolves with a result (never rejects) and confirms by reading back.
  */
-export type AdapterProtocol = 'modbus-tcp' | 'modbus-rtu' | 'opc-ua' | 'mqtt' | 'http-push';
+export type AdapterProtocol = 'modbus-tcp' | 'modbus-rtu' | 'modbus-rtu-over-tcp' | 'opc-ua' | 'mqtt' | 'http-push';
 
 export interface ReadingMeta {
   assetId: string;

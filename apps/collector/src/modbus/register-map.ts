@@ -1,7 +1,7 @@
-import { IdSchema, type Park } from '@zcp/model';
+import { IdSchema, MODBUS_TABLES, type Park, POINT_DATA_TYPES } from '@zcp/model';
 import { z } from 'zod';
 import { CollectorError } from '../errors.js';
-import { MODBUS_DATA_TYPES, type ModbusDataType, REGISTERS_PER_TYPE, WORD_ORDERS } from './codec.js';
+import { type ModbusDataType, REGISTERS_PER_TYPE, registersOf, WORD_ORDERS } from './codec.js';
 
 /** Modbus addresses a unit id of 1–247 (0 is broadcast, 248–255 reserved). */
 export const MAX_UNIT_ID = 247;
@@ -17,21 +17,31 @@ export const RegisterMapEntrySchema = z.object({
   /** The point's tag, for humans reading the map; not used for decoding. */
   tag: z.string().optional(),
   assetId: IdSchema,
-  unitId: z.number().int().min(1).max(MAX_UNIT_ID),
-  table: z.enum(['holding', 'input']).default('holding'),
+  /** 1–247 on a serial line; 0 and 248–255 occur behind TCP gateways. */
+  unitId: z.number().int().min(0).max(255),
+  table: z.enum(MODBUS_TABLES).default('holding'),
   address: z
     .number()
     .int()
     .min(0)
     .max(REGISTERS_PER_UNIT - 1),
-  dataType: z.enum(MODBUS_DATA_TYPES),
+  dataType: z.enum(POINT_DATA_TYPES),
   wordOrder: z.enum(WORD_ORDERS),
-  /** value = raw × scale. */
+  byteOrder: z.enum(WORD_ORDERS).optional(),
+  /** value = raw × scale + offset. */
   scale: z
     .number()
     .finite()
     .refine((s) => s !== 0, 'scale must not be 0')
     .default(1),
+  offset: z.number().finite().optional(),
+  /** Registers of a string point. */
+  length: z.number().int().min(1).max(125).optional(),
+  /** Bit of a register holding a bool point. */
+  bit: z.number().int().min(0).max(15).optional(),
+  enumValues: z.record(z.string(), z.number()).optional(),
+  /** Force the write function: FC15/FC16 for devices that refuse the single-item FC5/FC6. */
+  writeFunction: z.union([z.literal(5), z.literal(6), z.literal(15), z.literal(16)]).optional(),
   /** Whether the collector may write this point (setpoints). */
   writable: z.boolean().default(false),
 });
@@ -48,9 +58,14 @@ export const RegisterMapSchema = z
   });
 export type RegisterMap = z.infer<typeof RegisterMapSchema>;
 
-export function registerCount(entry: Pick<RegisterMapEntry, 'dataType'>): number {
-  return REGISTERS_PER_TYPE[entry.dataType];
+/** Registers (or, in the coil/discrete tables, bits) a point occupies. */
+export function registerCount(entry: Pick<RegisterMapEntry, 'dataType' | 'length'> & { table?: RegisterMapEntry['table'] }): number {
+  if (entry.table === 'coil' || entry.table === 'discrete') return 1;
+  return registersOf(entry);
 }
+
+/** Whether the point lives in a bit table (coils FC1, discrete inputs FC2). */
+export const isBitTable = (table: RegisterMapEntry['table']): boolean => table === 'coil' || table === 'discrete';
 
 /** Overlapping registers, registers past the address space and duplicate points. */
 export function registerMapProblems(entries: readonly RegisterMapEntry[]): string[] {
@@ -65,7 +80,8 @@ export function registerMapProblems(entries: readonly RegisterMapEntry[]): strin
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1] as RegisterMapEntry;
     const b = sorted[i] as RegisterMapEntry;
-    if (a.unitId === b.unitId && a.table === b.table && b.address < a.address + registerCount(a)) {
+    const bitsOfOneRegister = a.bit !== undefined && b.bit !== undefined && a.bit !== b.bit && a.address === b.address;
+    if (a.unitId === b.unitId && a.table === b.table && b.address < a.address + registerCount(a) && !bitsOfOneRegister) {
       problems.push(`points ${a.pointId} and ${b.pointId} overlap at unit ${b.unitId} ${b.table} register ${b.address}`);
     }
   }
