@@ -2,19 +2,11 @@ import type { Server } from 'node:net';
 import { ServerTCP } from 'modbus-serial';
 import { CollectorError, toCollectorError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
-import { decodeRegisters, encodeRegisters } from '../modbus/codec.js';
-import { type RegisterMap, type RegisterMapEntry, registerCount } from '../modbus/register-map.js';
+import type { RegisterMap } from '../modbus/register-map.js';
+import { createParkModbusModel, MODBUS_EXCEPTION, type ModbusFieldStats, modbusException } from './modbus-data-model.js';
 import type { ParkSimulator } from './park-simulator.js';
 
-/** Modbus exception codes the simulated devices answer with. */
-export const MODBUS_EXCEPTION = {
-  illegalFunction: 0x01,
-  illegalDataAddress: 0x02,
-  illegalDataValue: 0x03,
-  serverDeviceFailure: 0x04,
-  /** What a TCP gateway answers for a unit id behind it that does not respond. */
-  gatewayTargetFailedToRespond: 0x0b,
-} as const;
+export { MODBUS_EXCEPTION } from './modbus-data-model.js';
 
 export interface ModbusFieldServerOptions {
   simulator: ParkSimulator;
@@ -26,11 +18,7 @@ export interface ModbusFieldServerOptions {
   logger?: Logger;
 }
 
-export interface ModbusFieldServerStats {
-  readRequests: number;
-  writeRequests: number;
-  exceptions: number;
-}
+export type ModbusFieldServerStats = ModbusFieldStats;
 
 export interface ModbusFieldServer {
   readonly host: string;
@@ -42,21 +30,6 @@ export interface ModbusFieldServer {
 
 /** modbus-serial's node-style callback; the value is ignored when `err` is set. */
 type Callback<T> = (err: Error | null, value: T) => void;
-
-/** An Error that modbus-serial's server turns into a Modbus exception response. */
-function exception(code: number, message: string): Error & { modbusErrorCode: number } {
-  return Object.assign(new Error(message), { modbusErrorCode: code });
-}
-
-interface Unit {
-  entries: RegisterMapEntry[];
-  /** entry covering each register, for writes */
-  byRegister: Map<number, RegisterMapEntry>;
-  size: number;
-  image: Uint16Array;
-  /** simulator version the image was rendered at */
-  version: number;
-}
 
 /**
  * Serves a park simulator as Modbus TCP field devices (modbus-serial `ServerTCP`): one unit
@@ -78,82 +51,7 @@ export async function startModbusFieldServer(options: ModbusFieldServerOptions):
   const { simulator, registerMap } = options;
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger;
-  const stats: ModbusFieldServerStats = { readRequests: 0, writeRequests: 0, exceptions: 0 };
-
-  const units = new Map<number, Unit>();
-  for (const e of registerMap.entries) {
-    let unit = units.get(e.unitId);
-    if (!unit) {
-      unit = { entries: [], byRegister: new Map(), size: 0, image: new Uint16Array(0), version: -1 };
-      units.set(e.unitId, unit);
-    }
-    unit.entries.push(e);
-    for (let r = e.address; r < e.address + registerCount(e); r++) unit.byRegister.set(r, e);
-    unit.size = Math.max(unit.size, e.address + registerCount(e));
-  }
-  for (const unit of units.values()) unit.image = new Uint16Array(unit.size);
-
-  const render = (unit: Unit): Uint16Array => {
-    const version = simulator.version();
-    if (unit.version !== version) {
-      for (const e of unit.entries) unit.image.set(encodeRegisters(simulator.value(e.pointId) ?? 0, e), e.address);
-      unit.version = version;
-    }
-    return unit.image;
-  };
-
-  const read = (address: number, length: number, unitId: number): number[] => {
-    stats.readRequests++;
-    const unit = units.get(unitId);
-    if (!unit) throw exception(MODBUS_EXCEPTION.gatewayTargetFailedToRespond, `no device at unit ${unitId}`);
-    if (length < 1 || address + length > unit.size) {
-      throw exception(MODBUS_EXCEPTION.illegalDataAddress, `registers ${address}..${address + length - 1} are outside unit ${unitId}`);
-    }
-    return Array.from(render(unit).subarray(address, address + length));
-  };
-
-  /** Words of writable points received by FC6 until the point is complete. */
-  const staged = new Map<RegisterMapEntry, Map<number, number>>();
-
-  const commit = (entry: RegisterMapEntry, words: readonly number[]): void => {
-    const value = decodeRegisters(words, 0, entry);
-    try {
-      simulator.setSetpoint(entry.assetId, value);
-    } catch (e) {
-      const err = toCollectorError(e);
-      const code = err.code === 'setpoint_out_of_range' ? MODBUS_EXCEPTION.illegalDataValue : MODBUS_EXCEPTION.serverDeviceFailure;
-      throw exception(code, err.message);
-    }
-    logger.info({ pointId: entry.pointId, assetId: entry.assetId, value }, 'simulated device accepted a setpoint');
-  };
-
-  const write = (address: number, words: readonly number[], unitId: number): void => {
-    stats.writeRequests++;
-    const unit = units.get(unitId);
-    if (!unit) throw exception(MODBUS_EXCEPTION.gatewayTargetFailedToRespond, `no device at unit ${unitId}`);
-    // Validate the whole request before changing anything.
-    const touched = new Set<RegisterMapEntry>();
-    for (let r = address; r < address + words.length; r++) {
-      const entry = unit.byRegister.get(r);
-      if (!entry?.writable) throw exception(MODBUS_EXCEPTION.illegalDataAddress, `register ${r} of unit ${unitId} is not writable`);
-      touched.add(entry);
-    }
-    for (const entry of touched) {
-      const pending = staged.get(entry) ?? new Map<number, number>();
-      for (let r = entry.address; r < entry.address + registerCount(entry); r++) {
-        if (r >= address && r < address + words.length) pending.set(r - entry.address, words[r - address] as number);
-      }
-      if (pending.size < registerCount(entry)) {
-        staged.set(entry, pending);
-        continue;
-      }
-      staged.delete(entry);
-      commit(
-        entry,
-        Array.from({ length: registerCount(entry) }, (_, i) => pending.get(i) as number),
-      );
-    }
-  };
+  const model = createParkModbusModel(simulator, registerMap, logger);
 
   /** Runs a handler and reports its result or exception through modbus-serial's callback. */
   const respond = <T>(cb: Callback<T>, fn: () => T): void => {
@@ -161,8 +59,7 @@ export async function startModbusFieldServer(options: ModbusFieldServerOptions):
     try {
       result = fn();
     } catch (e) {
-      stats.exceptions++;
-      const err = e instanceof Error && 'modbusErrorCode' in e ? e : exception(MODBUS_EXCEPTION.serverDeviceFailure, toCollectorError(e).message);
+      const err = e instanceof Error && 'modbusErrorCode' in e ? e : modbusException(MODBUS_EXCEPTION.serverDeviceFailure, toCollectorError(e).message);
       logger.debug({ err: err.message }, 'modbus exception response');
       cb(err, undefined as T);
       return;
@@ -174,13 +71,19 @@ export async function startModbusFieldServer(options: ModbusFieldServerOptions):
   // so every handler below takes its callback as the last, counted parameter. Throwing from
   // the non-callback form of getMultiple* would escape into a timer and crash the process.
   const vector = {
-    getHoldingRegister: (addr: number, unitId: number, cb: Callback<number>) => respond(cb, () => read(addr, 1, unitId)[0] as number),
-    getInputRegister: (addr: number, unitId: number, cb: Callback<number>) => respond(cb, () => read(addr, 1, unitId)[0] as number),
-    getMultipleHoldingRegisters: (addr: number, length: number, unitId: number, cb: Callback<number[]>) => respond(cb, () => read(addr, length, unitId)),
-    getMultipleInputRegisters: (addr: number, length: number, unitId: number, cb: Callback<number[]>) => respond(cb, () => read(addr, length, unitId)),
-    setRegister: (addr: number, value: number, unitId: number, cb: Callback<void>) => respond(cb, () => write(addr, [value], unitId)),
+    getHoldingRegister: (addr: number, unitId: number, cb: Callback<number>) => respond(cb, () => model.readRegisters(unitId, 'holding', addr, 1)[0] as number),
+    getInputRegister: (addr: number, unitId: number, cb: Callback<number>) => respond(cb, () => model.readRegisters(unitId, 'input', addr, 1)[0] as number),
+    getMultipleHoldingRegisters: (addr: number, length: number, unitId: number, cb: Callback<number[]>) =>
+      respond(cb, () => model.readRegisters(unitId, 'holding', addr, length)),
+    getMultipleInputRegisters: (addr: number, length: number, unitId: number, cb: Callback<number[]>) =>
+      respond(cb, () => model.readRegisters(unitId, 'input', addr, length)),
+    // FC1/FC2 ask bit by bit (modbus-serial has no multi-bit callback).
+    getCoil: (addr: number, unitId: number, cb: Callback<boolean>) => respond(cb, () => model.readBits(unitId, 'coil', addr, 1)[0] as boolean),
+    getDiscreteInput: (addr: number, unitId: number, cb: Callback<boolean>) => respond(cb, () => model.readBits(unitId, 'discrete', addr, 1)[0] as boolean),
+    setCoil: (addr: number, value: boolean, unitId: number, cb: Callback<void>) => respond(cb, () => model.writeBits(unitId, addr, [value])),
+    setRegister: (addr: number, value: number, unitId: number, cb: Callback<void>) => respond(cb, () => model.writeRegisters(unitId, addr, [value])),
     // FC16 in one call (undocumented in the d.ts, present in servertcp_handler.js 8.0.x).
-    setRegisterArray: (addr: number, values: number[], unitId: number, cb: Callback<void>) => respond(cb, () => write(addr, values, unitId)),
+    setRegisterArray: (addr: number, values: number[], unitId: number, cb: Callback<void>) => respond(cb, () => model.writeRegisters(unitId, addr, values)),
   };
 
   // ServerTCP reads `options.port || 502`, so a numeric 0 would silently bind the privileged
@@ -201,13 +104,13 @@ export async function startModbusFieldServer(options: ModbusFieldServerOptions):
   net.on('error', (e) => logger.error({ err: e.message }, 'modbus server error'));
   server.on('error', (e) => logger.warn({ err: e?.message }, 'modbus server could not answer a request'));
   server.on('socketError', (e) => logger.debug({ err: e?.message }, 'modbus client socket error'));
-  logger.info({ host, port, units: units.size, points: registerMap.entries.length }, 'simulated Modbus field devices listening');
+  logger.info({ host, port, points: registerMap.entries.length }, 'simulated Modbus field devices listening');
 
   let closed: Promise<void> | undefined;
   return {
     host,
     port,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...model.stats }),
     close() {
       closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
       return closed;

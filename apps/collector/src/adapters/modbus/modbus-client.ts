@@ -32,7 +32,9 @@ export async function openClient(t: ModbusTransport, timeoutMs: number, onError:
   (c as unknown as EventEmitter).on('error', onError);
   try {
     if (t.kind === 'tcp') await c.connectTCP(t.host, { port: t.port, timeout: timeoutMs });
-    else if (t.kind === 'rtu-over-tcp') await c.connectTcpRTUBuffered(t.host, { port: t.port });
+    // modbus-serial's connectTcpRTUBuffered sends MBAP headers despite its name (and caps its
+    // reassembly buffer at 256 bytes < a 125-register answer); TelnetPort is raw RTU over TCP.
+    else if (t.kind === 'rtu-over-tcp') await c.connectTelnet(t.host, { port: t.port });
     else await c.connectRTUBuffered(t.path, { baudRate: t.baudRate, parity: t.parity, dataBits: t.dataBits, stopBits: t.stopBits });
   } catch (e) {
     void closeClient(c);
