@@ -1,5 +1,15 @@
 import type { Bus } from '@zcp/bus';
-import { encodeTelemetryBatch, type Park, type Reading, subjects, telemetryBatch, telemetryStream } from '@zcp/model';
+import {
+  createSanityChecker,
+  defaultPointLimits,
+  encodeTelemetryBatch,
+  type Park,
+  type PointLimits,
+  type Reading,
+  subjects,
+  telemetryBatch,
+  telemetryStream,
+} from '@zcp/model';
 import { Registry } from 'prom-client';
 import type { AdapterStatus, ProtocolAdapter, ReadingMeta, WriteResult } from './adapters/adapter.js';
 import type { BackoffOptions } from './adapters/backoff.js';
@@ -7,6 +17,7 @@ import { CollectorError, errorInfo, toCollectorError } from './errors.js';
 import type { Logger } from './logger.js';
 import { type CollectorMetrics, createCollectorMetrics } from './metrics.js';
 import { createPublisher } from './publish/publisher.js';
+import { createDiskSpool, createSpoolMetrics, DEFAULT_SPOOL_MAX_BYTES, type SpoolFsyncPolicy, type SpoolReplayer, startSpoolReplayer } from './spool/index.js';
 import { type Clock, type Random, systemClock, systemRandom } from './system.js';
 
 export const DEFAULT_COLLECTOR_SOURCE = 'collector';
@@ -32,6 +43,17 @@ export interface CollectorOptions {
   drainTimeoutMs?: number;
   /** Create the park's telemetry stream at start (idempotent, same spec as the relay). Default true. */
   ensureStream?: boolean;
+  /**
+   * Spool batches to disk while the bus is unreachable and replay them in order when it is
+   * back (see README "Spool"). Without it, the bounded in-memory retry queue is all there is.
+   */
+  spool?: { dir: string; maxBytes?: number; fsync?: SpoolFsyncPolicy };
+  /**
+   * Per-point plausibility limits (range, rate of change, monotonic counters). Implausible
+   * readings are marked uncertain/bad and counted, never dropped. Default: derived from the
+   * park's asset ratings (`defaultPointLimits`); `false` switches the checks off.
+   */
+  pointLimits?: ReadonlyMap<number, PointLimits> | false;
 }
 
 export interface CollectorStats {
@@ -45,6 +67,8 @@ export interface CollectorStats {
   batchesDropped: number;
   /** Batches queued, awaiting retry, or in flight. */
   queueDepth: number;
+  /** On-disk spool: batches waiting (incl. writes in progress), written, replayed, dropped when full. */
+  spool?: { pending: number; bytes: number; spooled: number; replayed: number; dropped: number; droppedReadings: number };
   adapters: AdapterStatus[];
 }
 
@@ -96,10 +120,33 @@ export function createCollector(options: CollectorOptions): Collector {
   const assetOfPoint = new Map(park.points.map((p) => [p.id, p.assetId]));
   const assetIds = new Set(park.assets.map((a) => a.id));
   const seqByAsset = new Map<string, number>();
+  const sanity = options.pointLimits === false ? undefined : createSanityChecker(options.pointLimits ?? defaultPointLimits(park));
   const counts = { readingsReceived: 0, readingsRejected: 0, batchesEnqueued: 0, batchesPublished: 0, publishErrors: 0, batchesDropped: 0 };
   let runId = '';
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   let stopping: Promise<void> | undefined;
+  const spoolCounts = { spooled: 0, replayed: 0, dropped: 0, droppedReadings: 0 };
+  const spoolMetrics = options.spool ? createSpoolMetrics(registry) : undefined;
+  const spool = options.spool
+    ? createDiskSpool({
+        dir: options.spool.dir,
+        maxBytes: options.spool.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+        fsync: options.spool.fsync,
+        logger: logger.child({ component: 'spool' }),
+        onDrop: (e) => {
+          spoolCounts.dropped++;
+          spoolCounts.droppedReadings += e.readings;
+          spoolMetrics?.droppedBatches.inc();
+          spoolMetrics?.droppedReadings.inc(e.readings);
+        },
+      })
+    : undefined;
+  let replayer: SpoolReplayer | undefined;
+  const updateSpoolGauges = () => {
+    if (!spool || !spoolMetrics) return;
+    spoolMetrics.batches.set(spool.pending());
+    spoolMetrics.bytes.set(spool.bytes());
+  };
 
   const publisher = createPublisher({
     bus,
@@ -108,7 +155,14 @@ export function createCollector(options: CollectorOptions): Collector {
     concurrency: options.publishConcurrency,
     maxQueuedBatches: options.maxQueuedBatches,
     retry: options.publishRetry,
+    spool,
     hooks: {
+      spooled: () => {
+        spoolCounts.spooled++;
+        spoolMetrics?.spooled.inc();
+        updateSpoolGauges();
+        replayer?.kick();
+      },
       published: () => {
         counts.batchesPublished++;
         metrics.batchesPublished.inc();
@@ -154,6 +208,17 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     if (foreign > 0) reject(adapterId, assetId, foreign, 'point_not_of_asset');
     if (clean.length === 0) return;
+    if (sanity) {
+      const checked = sanity.check(clean);
+      for (const f of checked.flags) {
+        metrics.readingsFlagged.inc({ reason: f.reason });
+        if (clean[f.index]?.quality === 'good') bad++;
+      }
+      if (checked.flags.length > 0) {
+        logger.debug({ adapter: adapterId, assetId, flags: checked.flags.slice(0, 10) }, 'readings marked by sanity checks');
+      }
+      clean.splice(0, clean.length, ...checked.readings);
+    }
     counts.readingsReceived += clean.length;
     metrics.readings.inc({ adapter: adapterId, quality: 'good' }, clean.length - bad);
     if (bad > 0) metrics.readings.inc({ adapter: adapterId, quality: 'not_good' }, bad);
@@ -189,6 +254,27 @@ export function createCollector(options: CollectorOptions): Collector {
       if (state !== 'idle') throw new CollectorError('already_started', 'collector was already started');
       state = 'running';
       runId = makeRunId(clock, random);
+      if (spool) {
+        await spool.open();
+        replayer = startSpoolReplayer({
+          spool,
+          bus,
+          logger: logger.child({ component: 'spool' }),
+          random,
+          retry: options.publishRetry,
+          replayed: () => {
+            spoolCounts.replayed++;
+            counts.batchesPublished++;
+            metrics.batchesPublished.inc();
+            spoolMetrics?.replayed.inc();
+            updateSpoolGauges();
+          },
+          failed: () => {
+            counts.publishErrors++;
+            metrics.publishErrors.inc();
+          },
+        });
+      }
       logger.info({ runId, park: park.id, adapters: adapters.map((a) => a.id), bus: bus.kind }, 'collector starting');
       if (options.ensureStream ?? true) {
         try {
@@ -229,6 +315,9 @@ export function createCollector(options: CollectorOptions): Collector {
         state = 'stopping';
         await stopAdapters(adapters);
         const left = await publisher.drain(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+        await replayer?.stop();
+        if (spool && spool.pending() > 0)
+          logger.warn({ batches: spool.pending(), bytes: spool.bytes() }, 'collector stopped with batches spooled; the next run replays them');
         metrics.publishQueue.set(0);
         state = 'stopped';
         if (left > 0) logger.error({ undelivered: left }, 'collector stopped with undelivered batches');
@@ -237,7 +326,13 @@ export function createCollector(options: CollectorOptions): Collector {
       return stopping;
     },
 
-    stats: () => ({ runId, ...counts, queueDepth: publisher.depth(), adapters: adapters.map((a) => a.status()) }),
+    stats: () => ({
+      runId,
+      ...counts,
+      queueDepth: publisher.depth(),
+      ...(spool ? { spool: { pending: spool.pending(), bytes: spool.bytes(), ...spoolCounts } } : {}),
+      adapters: adapters.map((a) => a.status()),
+    }),
 
     async write(pointId, value) {
       const adapter = adapters.find((a) => a.handles(pointId));

@@ -19,6 +19,12 @@ export function createCollectorMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    readingsFlagged: new Counter({
+      name: 'zcp_collector_readings_flagged_total',
+      help: 'Readings marked uncertain/bad by the per-point sanity checks (kept, not dropped), by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     batchesPublished: new Counter({ name: 'zcp_collector_batches_published_total', help: 'Telemetry batches acknowledged by the bus', registers }),
     publishErrors: new Counter({ name: 'zcp_collector_publish_errors_total', help: 'Failed publish attempts (each is retried)', registers }),
     batchesDropped: new Counter({

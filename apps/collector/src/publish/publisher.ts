@@ -2,6 +2,7 @@ import type { Bus, PublishAck } from '@zcp/bus';
 import { type BackoffOptions, backoffDelayMs } from '../adapters/backoff.js';
 import { type ErrorInfo, errorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { DiskSpool } from '../spool/disk-spool.js';
 import type { Random } from '../system.js';
 
 export const DEFAULT_PUBLISH_CONCURRENCY = 8;
@@ -23,6 +24,8 @@ export interface PublisherHooks {
   published?(job: PublishJob, ack: PublishAck): void;
   failed?(job: PublishJob, error: ErrorInfo): void;
   dropped?(job: PublishJob, reason: 'overflow' | 'shutdown'): void;
+  /** The batch went to the on-disk spool (bus down, or older batches still spooled). */
+  spooled?(job: PublishJob): void;
 }
 
 export interface PublisherOptions {
@@ -33,6 +36,13 @@ export interface PublisherOptions {
   maxQueuedBatches?: number;
   retry?: BackoffOptions;
   hooks?: PublisherHooks;
+  /**
+   * On-disk spool (opened by the caller). With it, a batch that cannot be published now —
+   * bus disconnected, publish failed, older batches still spooled (order), or undelivered at
+   * shutdown — is written to disk instead of the in-memory retry queue; a `SpoolReplayer`
+   * publishes it later. Without it, the in-memory queue below is the only buffer.
+   */
+  spool?: DiskSpool;
 }
 
 export interface Publisher {
@@ -50,8 +60,8 @@ export interface Publisher {
  * Publishes telemetry batches with bounded concurrency. A failed publish is logged with its
  * device and asset, then retried with backoff under the same msg id (so the bus can
  * de-duplicate a publish that did land). The in-memory queue is bounded: on overflow the
- * oldest batch is dropped — logged and counted, never silently. (An on-disk spool replaces
- * this bound in a later issue.)
+ * oldest batch is dropped — logged and counted, never silently. With an on-disk `spool`,
+ * batches that cannot be published go to disk instead (see src/spool and the README).
  */
 export function createPublisher(options: PublisherOptions): Publisher {
   const { bus, logger, random } = options;
@@ -86,6 +96,31 @@ export function createPublisher(options: PublisherOptions): Publisher {
     hooks.dropped?.(job, reason);
   };
 
+  const spool = options.spool;
+  const retryLater = (job: PublishJob) => {
+    const timer = setTimeout(
+      () => {
+        waiting.delete(job);
+        ready.push(job);
+        pump();
+      },
+      backoffDelayMs(Math.max(0, job.attempts - 1), random, options.retry),
+    );
+    waiting.set(job, timer);
+  };
+  /** To disk; if the disk fails too, back to the in-memory retry queue (never lost silently). */
+  const toSpool = (s: DiskSpool, job: PublishJob) => {
+    hooks.spooled?.(job);
+    s.append(job).catch((e) => {
+      logger.error({ ...context(job), err: errorInfo(e).message }, 'spool write failed; keeping the batch in memory');
+      if (closed) drop(job, 'shutdown');
+      else {
+        retryLater(job);
+        notifyIfIdle();
+      }
+    });
+  };
+
   const pump = (): void => {
     while (inFlight < concurrency && ready.length > 0) {
       const job = ready.shift() as PublishJob;
@@ -105,19 +140,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const code = (e as { code?: unknown }).code;
       logger.warn({ ...context(job), err: err.message, busCode: typeof code === 'string' ? code : undefined }, 'telemetry publish failed; will retry');
       hooks.failed?.(job, err);
+      if (spool) {
+        toSpool(spool, job);
+        return;
+      }
       if (closed) {
         drop(job, 'shutdown');
         return;
       }
-      const timer = setTimeout(
-        () => {
-          waiting.delete(job);
-          ready.push(job);
-          pump();
-        },
-        backoffDelayMs(job.attempts - 1, random, options.retry),
-      );
-      waiting.set(job, timer);
+      retryLater(job);
     } finally {
       inFlight--;
       pump();
@@ -127,6 +158,11 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   return {
     enqueue(job) {
+      // Behind spooled batches (keep order) or with the bus down: straight to disk.
+      if (spool && (closed || spool.pending() > 0 || !bus.isConnected())) {
+        toSpool(spool, job);
+        return;
+      }
       if (closed) {
         drop(job, 'shutdown');
         return;
@@ -168,6 +204,13 @@ export function createPublisher(options: PublisherOptions): Publisher {
       for (const timer of waiting.values()) clearTimeout(timer);
       waiting.clear();
       ready.length = 0;
+      if (spool) {
+        // Kept on disk for the next run; publishes still in flight spool themselves on failure.
+        for (const job of left) toSpool(spool, job);
+        await spool.flush();
+        notifyIfIdle();
+        return inFlight;
+      }
       for (const job of left) drop(job, 'shutdown');
       notifyIfIdle();
       return left.length + inFlight;

@@ -32,8 +32,11 @@ const worse = (a: Quality, b: Quality): Quality => (SEVERITY[b] > SEVERITY[a] ? 
 
 /** How much above nameplate a power reading may go before it is implausible (|p| ≤ 1.5 × ratedKw). */
 export const POWER_HEADROOM = 1.5;
-/** Temperatures change slower than this in any plant we model, °C per second. */
-export const MAX_TEMPERATURE_RATE_C_PER_S = 5;
+/**
+ * Temperatures change slower than this in any plant we model, °C per second. Not tighter: a
+ * chiller starting or stopping steps its supply sensor by the full ΔT (~5 K) within one poll.
+ */
+export const MAX_TEMPERATURE_RATE_C_PER_S = 10;
 const SECONDS_PER_HOUR = 3600;
 
 /** Previous reading of a point, for rate and counter checks. */
