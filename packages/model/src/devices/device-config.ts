@@ -68,6 +68,8 @@ export const ModbusPointSchema = PointBase.extend({
   length: z.number().int().min(1).max(125).optional(),
   /** Bit 0–15 of a register, for a `bool` point held in a holding/input register. */
   bit: z.number().int().min(0).max(15).optional(),
+  /** Force the write function code: 15 (coils) or 16 (registers) for devices that refuse FC5/FC6. */
+  writeFunction: z.union([z.literal(5), z.literal(6), z.literal(15), z.literal(16)]).optional(),
 });
 export type ModbusPointConfig = z.infer<typeof ModbusPointSchema>;
 

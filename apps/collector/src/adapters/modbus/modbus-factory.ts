@@ -31,6 +31,7 @@ export function modbusDeviceRegisterMap(device: ModbusDeviceConfig, park: Park):
     length: ref.length,
     bit: ref.bit,
     enumValues: ref.enumValues,
+    writeFunction: ref.writeFunction,
     writable: ref.writable,
   }));
   return { registerMap: parseRegisterMap({ version: 1, parkId: park.id, entries }), publishRules };
