@@ -5,6 +5,9 @@ import { type Logger, silentLogger } from '../../logger.js';
 import { type Random, systemRandom } from '../../system.js';
 import { type BackoffOptions, backoffDelayMs } from '../backoff.js';
 
+/** How long `close` waits for in-flight QoS 1 messages before it drops the connection. */
+export const CLOSE_DRAIN_MS = 1000;
+
 /** How to reach a broker: shared by the JSON and Sparkplug adapters and the simulated publishers. */
 export interface MqttConnectionOptions {
   /** `mqtt://host:port`, `mqtts://…` (TLS), `ws://…`. */
@@ -131,10 +134,21 @@ export function openMqttSession(options: OpenMqttSessionOptions): MqttSession {
       closing = true;
       clearTimeout(timer);
       timer = undefined;
-      closed ??= new Promise<void>((resolve) => {
-        // Forced when not connected: a polite DISCONNECT would wait for a socket that is not there.
-        client.end(!client.connected, {}, () => resolve());
-      });
+      closed ??= (async () => {
+        // mqtt.js's polite end waits for every in-flight QoS 1/2 message to be acked, forever:
+        // one lost with a dropped connection would hang shutdown. Give them a moment, then force.
+        if (client.connected && Object.keys(client.outgoing).length > 0) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, CLOSE_DRAIN_MS);
+            client.once('outgoingEmpty', () => {
+              clearTimeout(t);
+              resolve();
+            });
+          });
+        }
+        const force = !client.connected || Object.keys(client.outgoing).length > 0;
+        await new Promise<void>((resolve) => client.end(force, {}, () => resolve()));
+      })();
       return closed;
     },
   };

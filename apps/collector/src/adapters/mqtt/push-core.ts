@@ -81,11 +81,13 @@ export function createPushCore(options: {
     if (stopped) return;
     const startedAt = clock();
     if (status.state !== 'connected') for (const pointId of assetOf.keys()) push(pointId, last.get(pointId) ?? 0, 'bad', startedAt);
+    // A cycle is reported only when it delivers something; messages that gave no reading
+    // (births of unmapped metrics, commands) count towards the next one.
+    if (buffer.size === 0) return;
     const batch = buffer;
     const requests = messages;
     buffer = new Map();
     messages = 0;
-    if (batch.size === 0 && requests === 0) return;
     let good = 0;
     let bad = 0;
     for (const [assetId, readings] of batch) {

@@ -197,7 +197,13 @@ export function createSparkplugAdapter(options: SparkplugAdapterOptions): Protoc
       if (!m.writable) return { ok: false, error: { code: 'not_writable', message: `point ${pointId} is read-only` } };
       const client = session?.client;
       if (!client || !session?.isConnected() || core.isStopped()) return { ok: false, error: { code: 'not_connected', message: `${id} is not connected` } };
-      const type: SparkplugDataType | undefined = tracker.metricType(m.edgeNode, m.device, m.metric);
+      let type: SparkplugDataType | undefined = tracker.metricType(m.edgeNode, m.device, m.metric);
+      if (!type) {
+        // Not born yet (we joined late, or it just died): ask for a birth and give it the write timeout.
+        requestRebirth(m.edgeNode, 'write_before_birth');
+        await core.waitForValue(pointId, () => true, writeTimeoutMs);
+        type = tracker.metricType(m.edgeNode, m.device, m.metric);
+      }
       if (!type) return { ok: false, error: { code: 'not_connected', message: `${m.edgeNode}/${m.device ?? ''} has not sent its birth certificate` } };
       const expected = storedAs(type, value);
       const metric: SparkplugMetric = { name: m.metric, type, value: type === 'Boolean' ? expected !== 0 : expected };

@@ -57,11 +57,19 @@ export function sparkplugTopic(t: SparkplugTopic): string {
   return [SPARKPLUG_NAMESPACE, t.group, t.type, t.edgeNode, ...(t.device !== undefined ? [t.device] : [])].join('/');
 }
 
-const toPlain = (v: unknown): unknown => {
-  if (v !== null && typeof v === 'object' && 'toNumber' in v && typeof (v as { toNumber: unknown }).toNumber === 'function') {
-    return (v as { toNumber(): number }).toNumber();
-  }
-  return v;
+interface LongLike {
+  toNumber(): number;
+  toSigned(): LongLike;
+}
+const isLong = (v: unknown): v is LongLike => v !== null && typeof v === 'object' && typeof (v as { toNumber?: unknown }).toNumber === 'function';
+/**
+ * Long → number. Int64 travels as an unsigned long; Tahu's decoder makes it signed only when
+ * the value is an instance of *its* copy of `long`, which protobufjs's copy is not — so a
+ * negative Int64 came out as 2^64 − n. Sign it here.
+ */
+const toPlain = (v: unknown, type?: string): unknown => {
+  if (!isLong(v)) return v;
+  return (type === 'Int64' ? v.toSigned() : v).toNumber();
 };
 
 /** Decodes a payload (throws on bytes that are not a Sparkplug B payload). */
@@ -75,7 +83,7 @@ export function decodeSparkplugPayload(bytes: Uint8Array): SparkplugPayload {
       ...(m.alias != null ? { alias: toPlain(m.alias) as number } : {}),
       ...(m.type != null ? { type: m.type } : {}),
       ...(m.timestamp != null ? { timestamp: toPlain(m.timestamp) as number } : {}),
-      value: m.isNull ? null : toPlain(m.value),
+      value: m.isNull ? null : toPlain(m.value, m.type),
     })),
   };
 }
