@@ -19,6 +19,19 @@ export {
   DEFAULT_POLL_INTERVAL_MS,
   type ModbusTcpAdapterOptions,
 } from './adapters/modbus/modbus-tcp-adapter.js';
+// OPC UA (adapter, device-config factory, simulated park server): loaded on demand through
+// `loadOpcua()` because node-opcua adds seconds to start-up; the types cost nothing.
+export { lazyOpcuaAdapterFactory, loadOpcua, type OpcuaModule, registerLazyOpcuaFactory } from './adapters/opcua/load-opcua.js';
+export type { DiscoverablePoint, DiscoveredNode, DiscoveryResult } from './adapters/opcua/opcua-browse.js';
+export type { OpcuaFactoryOptions } from './adapters/opcua/opcua-factory.js';
+export type {
+  OpcuaAdapterOptions,
+  OpcuaAuth,
+  OpcuaDiscovery,
+  OpcuaNodeMapping,
+  OpcuaSecurityMode,
+  OpcuaSecurityPolicy,
+} from './adapters/opcua/opcua-options.js';
 export { type CollectorApp, startCollectorApp } from './app.js';
 export { type Collector, type CollectorOptions, type CollectorStats, createCollector, DEFAULT_COLLECTOR_SOURCE } from './collector.js';
 export { type CollectorConfig, ConfigError, loadCollectorConfig, redactUrl } from './config.js';
@@ -55,6 +68,7 @@ export {
 } from './sim/modbus-field.js';
 export { BATTERY_ROUND_TRIP_EFFICIENCY, BATTERY_SOC_MAX, BATTERY_SOC_MIN, MANUAL_SETPOINT_HOLD_MS } from './sim/models/battery.js';
 export { BOILER_EFFICIENCY_LHV, gasFlowM3h, NATURAL_GAS_LHV_MJ_PER_M3 } from './sim/models/gas-boiler.js';
+export type { OpcuaFieldServer, OpcuaFieldServerOptions } from './sim/opcua-field/opcua-field-server.js';
 export { createParkSimulator, DEFAULT_MAX_SUBSTEP_MS, type ParkEnvironment, type ParkSimulator, type ParkSimulatorOptions } from './sim/park-simulator.js';
 export { DEFAULT_SIM_TICK_MS, type SimulatedPark, type SimulatedParkOptions, startSimulatedPark } from './sim/simulated-park.js';
 export type { SkyMode } from './sim/weather.js';
