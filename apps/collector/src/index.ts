@@ -13,6 +13,10 @@ export type {
   WriteResult,
 } from './adapters/adapter.js';
 export { type BackoffOptions, backoffDelayMs } from './adapters/backoff.js';
+// Issue 3: device configuration, the adapter factory registry, Modbus over TCP / RTU / RTU-over-TCP.
+export { createModbusAdapter, type ModbusAdapterOptions } from './adapters/modbus/modbus-adapter.js';
+export { type ModbusTransport, openClient as openModbusClient } from './adapters/modbus/modbus-client.js';
+export { modbusAdapterFactory, modbusDeviceRegisterMap, modbusTransportOf, registerModbusFactories } from './adapters/modbus/modbus-factory.js';
 export {
   createModbusTcpAdapter,
   DEFAULT_MODBUS_TIMEOUT_MS,
@@ -32,33 +36,53 @@ export type {
   OpcuaSecurityMode,
   OpcuaSecurityPolicy,
 } from './adapters/opcua/opcua-options.js';
+export type { CollectorAppDeps } from './app.js';
 export { type CollectorApp, startCollectorApp } from './app.js';
 export { type Collector, type CollectorOptions, type CollectorStats, createCollector, DEFAULT_COLLECTOR_SOURCE } from './collector.js';
 export { type CollectorConfig, ConfigError, loadCollectorConfig, redactUrl } from './config.js';
+export {
+  type AdapterFactory,
+  type AdapterFactoryContext,
+  type AdapterRegistry,
+  createAdapterRegistry,
+  type DeviceOf,
+  defaultAdapterRegistry,
+  registerAdapterFactory,
+} from './devices/adapter-registry.js';
+export { loadDeviceConfigFile } from './devices/load-device-config.js';
+export { createPublishFilter, DEFAULT_MAX_PUBLISH_INTERVAL_MS, type PublishFilter, type PublishRule } from './devices/publish-filter.js';
+export { resolveDevicePoints } from './devices/resolve-points.js';
 export { COLLECTOR_ERROR_CODES, CollectorError, type CollectorErrorCode, type ErrorInfo, errorInfo, toCollectorError } from './errors.js';
 export { type LogFn, type Logger, silentLogger } from './logger.js';
 export { type CollectorMetrics, createCollectorMetrics } from './metrics.js';
 export {
   decodeRegisters,
+  decodeString,
   encodeRegisters,
+  encodeString,
   MODBUS_DATA_TYPES,
   type ModbusDataType,
   REGISTERS_PER_TYPE,
   type RegisterFormat,
+  registersOf,
   type WordOrder,
 } from './modbus/codec.js';
-export { MAX_REGISTERS_PER_READ, planReads, type ReadBlock, type ReadPlanOptions } from './modbus/read-plan.js';
+export { MAX_BITS_PER_READ, MAX_REGISTERS_PER_READ, planReads, type ReadBlock, type ReadPlanOptions } from './modbus/read-plan.js';
 export {
   type BuildRegisterMapOptions,
   buildRegisterMap,
+  isBitTable,
   MAX_UNIT_ID,
   parseRegisterMap,
   type RegisterMap,
   type RegisterMapEntry,
   RegisterMapEntrySchema,
   RegisterMapSchema,
+  registerCount,
   registerMapProblems,
 } from './modbus/register-map.js';
+export { createParkModbusModel, type ModbusDataModel, modbusException } from './sim/modbus-data-model.js';
+export { type SimulatedModbusEndpoint, simulatedModbusDeviceConfig } from './sim/modbus-device-config.js';
 export {
   MODBUS_EXCEPTION,
   type ModbusFieldServer,
@@ -66,6 +90,8 @@ export {
   type ModbusFieldServerStats,
   startModbusFieldServer,
 } from './sim/modbus-field.js';
+export { answerPdu, crc16Modbus, type RtuFieldStats, serveModbusRtu } from './sim/modbus-rtu-field.js';
+export { createPtyPair, type PtyPair, type RtuFieldServer, startModbusRtuOverTcpServer, startModbusRtuSerialServer } from './sim/modbus-rtu-servers.js';
 export { BATTERY_ROUND_TRIP_EFFICIENCY, BATTERY_SOC_MAX, BATTERY_SOC_MIN, MANUAL_SETPOINT_HOLD_MS } from './sim/models/battery.js';
 export { BOILER_EFFICIENCY_LHV, gasFlowM3h, NATURAL_GAS_LHV_MJ_PER_M3 } from './sim/models/gas-boiler.js';
 export type { OpcuaFieldServer, OpcuaFieldServerOptions } from './sim/opcua-field/opcua-field-server.js';
