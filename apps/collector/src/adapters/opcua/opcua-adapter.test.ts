@@ -80,6 +80,21 @@ describe('OPC UA adapter against the simulated park', () => {
     expect(reports.length).toBeGreaterThan(before);
   });
 
+  it('applies a per-node absolute deadband on the server and scale/offset on delivery', async () => {
+    const gridId = t.park.points.find((p) => p.tag === 'grid.p_kw')?.id as number;
+    const pvId = t.park.points.find((p) => p.tag === 'grid.e_import_kwh')?.id as number;
+    const nodes = t.nodes.map((n) => (n.pointId === gridId ? { ...n, deadband: 1e9 } : n.pointId === pvId ? { ...n, scale: 1000, offset: 5 } : n));
+    const { latest } = await startAdapter(fastAdapterOptions(t, { nodes }));
+    await waitFor(() => allGood(latest));
+    const first = latest.get(gridId) as Reading;
+    expect(latest.get(pvId)?.value).toBe((t.simulator.value(pvId) as number) * 1000 + 5);
+    t.simulator.step((t.simulator.timeMs() as number) + 60_000);
+    await waitFor(() => latest.get(pvId)?.value === (t.simulator.value(pvId) as number) * 1000 + 5, { what: 'the import counter, scaled' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.simulator.value(gridId)).not.toBe(first.value);
+    expect(latest.get(gridId)).toEqual(first); // held back by the deadband
+  });
+
   it('finds every demo-park variable by browsing under Objects/Park and maps them by tag', async () => {
     const { adapter, latest } = await startAdapter(
       fastAdapterOptions(t, {

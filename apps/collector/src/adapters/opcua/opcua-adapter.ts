@@ -1,34 +1,19 @@
 import type { EventEmitter } from 'node:events';
 import type { Quality, Reading } from '@zcp/model';
-import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
-import {
-  AttributeIds,
-  type ClientSession,
-  type ClientSubscription,
-  type DataValue,
-  MessageSecurityMode,
-  OPCUAClient,
-  SecurityPolicy,
-  type UserIdentityInfo,
-} from 'node-opcua-client';
+import type { OPCUACertificateManager } from 'node-opcua-certificate-manager';
+import type { ClientSession, ClientSubscription, DataType, DataValue, OPCUAClient, UserIdentityInfo } from 'node-opcua-client';
 import { CollectorError, type ErrorInfo, toCollectorError } from '../../errors.js';
 import { silentLogger } from '../../logger.js';
 import { systemClock, systemRandom } from '../../system.js';
 import type { AdapterObserver, AdapterState, AdapterStatus, ProtocolAdapter, ReadingSink, WriteResult } from '../adapter.js';
 import { backoffDelayMs } from '../backoff.js';
 import { discoverPointNodes } from './opcua-browse.js';
+import { createOpcuaClient } from './opcua-client.js';
+import { readAll, writeAndReadBack } from './opcua-io.js';
 import { routeOpcuaLogs } from './opcua-logs.js';
-import {
-  DEFAULT_OPCUA_PUBLISHING_INTERVAL_MS,
-  DEFAULT_OPCUA_SAMPLING_INTERVAL_MS,
-  type OpcuaAdapterOptions,
-  type OpcuaNode,
-  resolveOpcuaOptions,
-} from './opcua-options.js';
-import { monitorNodes } from './opcua-subscription.js';
-import { numberOf, opcuaErrorInfo, qualityOf, storedValue, writeErrorInfo } from './opcua-values.js';
-
-export { DEFAULT_OPCUA_PUBLISHING_INTERVAL_MS, DEFAULT_OPCUA_SAMPLING_INTERVAL_MS };
+import { type OpcuaAdapterOptions, type OpcuaNode, resolveOpcuaOptions } from './opcua-options.js';
+import { MAX_KEEP_ALIVE_COUNT, monitorNodes } from './opcua-subscription.js';
+import { numberOf, opcuaErrorInfo, qualityOf } from './opcua-values.js';
 
 /**
  * Reads an OPC UA server through one session with one subscription: every node is a
@@ -92,7 +77,7 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryWake: (() => void) | undefined;
   let establishing: Promise<void> | undefined;
-  const dataTypes = new Map<string, number>();
+  const dataTypes = new Map<string, DataType>();
   /** Resolves `start` after the first connection attempt either way, like the Modbus adapter. */
   let settleFirstOutcome: (() => void) | undefined;
 
@@ -103,6 +88,12 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
 
   const noteError = (err: ErrorInfo) => {
     status.lastError = { ...err, at: clock() };
+  };
+  /** Last publish response (data or keep-alive); a live subscription silent for too long is rebuilt. */
+  let lastHeardAt = 0;
+  const silenceLimitMs = Math.max(3 * MAX_KEEP_ALIVE_COUNT * o.publishingIntervalMs, 5000);
+  const heard = () => {
+    lastHeardAt = clock();
   };
   const request = () => {
     status.requests++;
@@ -173,6 +164,15 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
     if (stopped) return;
     const startedAt = clock();
     let counts: { good: number; bad: number } | undefined;
+    if (live && startedAt - lastHeardAt > silenceLimitMs) {
+      // node-opcua's recovery left a subscription that publishes nothing (not even
+      // keep-alives): drop it and subscribe again on a fresh session.
+      const err: ErrorInfo = { code: 'timeout', message: `no publish response from ${endpointUrl} for ${Math.round(startedAt - lastHeardAt)} ms` };
+      noteError(err);
+      logger.warn({ endpointUrl, silentMs: startedAt - lastHeardAt }, 'opc ua subscription silent; re-subscribing');
+      setLive(false, err);
+      void resubscribe();
+    }
     if (live) {
       if (awaitingInitial.size === 0 || startedAt >= initialDeadline) {
         if (awaitingInitial.size > 0) logger.warn({ missing: awaitingInitial.size }, 'some monitored items sent no initial value in time');
@@ -207,18 +207,14 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
   };
 
   /** After node-opcua restored the session: one Read of every node (a transferred subscription resends nothing). */
-  const refreshAll = async (s: ClientSession) => {
-    const mapped = [...points.entries()].filter(([, p]) => p.node);
-    for (let i = 0; i < mapped.length; i += o.maxNodesPerRead) {
-      const chunk = mapped.slice(i, i + o.maxNodesPerRead);
-      request();
-      const values = await s.read(chunk.map(([, p]) => ({ nodeId: p.node?.nodeId, attributeId: AttributeIds.Value })));
-      chunk.forEach(([pointId], k) => {
-        const dv = values[k];
-        if (dv) onValue(pointId, dv);
-      });
-    }
-  };
+  const refreshAll = (s: ClientSession) =>
+    readAll(
+      s,
+      [...points.entries()].flatMap(([pointId, p]) => (p.node ? [{ pointId, nodeId: p.node.nodeId }] : [])),
+      o.maxNodesPerRead,
+      onValue,
+      request,
+    );
 
   const sleepBackoff = (attempt: number) =>
     new Promise<void>((resolve) => {
@@ -226,10 +222,24 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
       retryTimer = setTimeout(resolve, backoffDelayMs(attempt, random, o.reconnect));
     });
 
-  /** Connects, logs in, discovers (if asked) and subscribes; retries until it works or stop. */
-  const establish = async (c: OPCUAClient) => {
+  const resubscribe = async () => {
+    const c = client;
+    if (!c || establishing || stopped) return;
+    const sub = subscription;
+    const s = session;
+    subscription = session = undefined;
+    await sub?.terminate().catch(() => undefined);
+    await s?.close().catch(() => undefined);
+    if (stopped) return;
+    establishing = establish(c, true).finally(() => {
+      establishing = undefined;
+    });
+  };
+
+  /** Connects (unless `channelUp`), logs in, discovers (if asked) and subscribes; retries until it works or stop. */
+  const establish = async (c: OPCUAClient, channelUp = false) => {
     let attempt = 0;
-    let connected = false;
+    let connected = channelUp;
     while (!stopped) {
       try {
         status.state = 'connecting';
@@ -265,6 +275,7 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
           publishingIntervalMs: o.publishingIntervalMs,
           onValue,
           request,
+          heard,
         });
         subscription = monitored.subscription;
         for (const failed of monitored.failed) logger.warn(failed, 'monitored item refused; point stays bad');
@@ -291,24 +302,9 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
 
   let certificateManager: OPCUACertificateManager | undefined;
   const createClient = (): OPCUAClient => {
-    certificateManager = new OPCUACertificateManager({ rootFolder: o.pkiDir, automaticallyAcceptUnknownCertificate: o.trustUnknownServerCertificates });
-    const c = OPCUAClient.create({
-      applicationName: 'zcp-collector',
-      clientName: id,
-      endpointMustExist: false,
-      securityMode: MessageSecurityMode[o.securityMode],
-      securityPolicy: SecurityPolicy[o.securityPolicy],
-      clientCertificateManager: certificateManager,
-      connectionStrategy: {
-        maxRetry: -1,
-        initialDelay: o.reconnect.initialDelayMs ?? 250,
-        maxDelay: o.reconnect.maxDelayMs ?? 30_000,
-        randomisationFactor: 0.5,
-      },
-      requestedSessionTimeout: o.sessionTimeoutMs,
-      defaultTransactionTimeout: o.timeoutMs,
-      keepSessionAlive: false,
-    });
+    const created = createOpcuaClient(o);
+    certificateManager = created.certificateManager;
+    const c = created.client;
     const events = c as unknown as EventEmitter;
     events.on('backoff', (retry: number, delayMs: number) => {
       noteError({ code: 'not_connected', message: `cannot reach ${endpointUrl} (attempt ${retry + 1}, next in ${Math.round(delayMs)} ms)` });
@@ -326,6 +322,7 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
       if (stopped || !s || !subscription) return;
       logger.info({ endpointUrl }, 'opc ua connection re-established');
       expectInitialValues();
+      heard();
       setLive(true);
       refreshAll(s).catch((e) => {
         const err = opcuaErrorInfo(e, endpointUrl);
@@ -396,29 +393,10 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
       const s = session;
       if (!node || !s || !live || stopped) return { ok: false, error: { code: 'not_connected', message: `${id} is not connected` } };
       try {
-        let dataType = dataTypes.get(node.nodeId);
-        if (dataType === undefined) {
-          request();
-          dataType = await s.getBuiltInDataType(node.nodeId as never);
-          dataTypes.set(node.nodeId, dataType);
-        }
-        const raw = storedValue((value - node.offset) / node.scale, dataType);
-        const expected = raw * node.scale + node.offset;
-        request();
-        const written = await s.write({ nodeId: node.nodeId, attributeId: AttributeIds.Value, value: { value: { dataType, value: raw } } });
-        if (written.isNotGood()) {
-          const error = writeErrorInfo(written, node.nodeId);
-          logger.warn({ pointId, value, code: error.code, err: error.message }, 'opc ua write refused');
-          return { ok: false, error };
-        }
-        request();
-        const dv = await s.read({ nodeId: node.nodeId, attributeId: AttributeIds.Value });
-        const readBack = numberOf(dv.value?.value) * node.scale + node.offset;
-        logger.info({ pointId, value, readBack }, 'opc ua write');
-        if (dv.statusCode.isNotGood() || readBack !== expected) {
-          return { ok: false, readBack, error: { code: 'readback_mismatch', message: `wrote ${expected}, read back ${readBack} (${dv.statusCode.name})` } };
-        }
-        return { ok: true, readBack };
+        const result = await writeAndReadBack(s, node, value, dataTypes, request);
+        if (result.ok) logger.info({ pointId, value, readBack: result.readBack }, 'opc ua write');
+        else logger.warn({ pointId, value, readBack: result.readBack, code: result.error?.code, err: result.error?.message }, 'opc ua write not confirmed');
+        return result;
       } catch (e) {
         const error = opcuaErrorInfo(e, endpointUrl);
         status.requestErrors++;

@@ -11,7 +11,7 @@ import {
 import type { OpcuaNode } from './opcua-options.js';
 
 /** Keep-alive every 10 publishing intervals; the server drops the subscription after 6 missed keep-alives. */
-const MAX_KEEP_ALIVE_COUNT = 10;
+export const MAX_KEEP_ALIVE_COUNT = 10;
 const LIFETIME_COUNT = 60;
 /** Items per CreateMonitoredItems call. */
 const MONITOR_BATCH = 1000;
@@ -22,6 +22,8 @@ export interface MonitorOptions {
   onValue(pointId: number, dv: DataValue): void;
   /** Counts one service call. */
   request(): void;
+  /** The server answered a publish (data or keep-alive): the subscription is alive. */
+  heard(): void;
 }
 
 export interface Monitored {
@@ -52,8 +54,12 @@ export async function monitorNodes(
     priority: 1,
   });
   // Each publish response is a request the server answered.
-  subscription.on('received_notifications', () => options.request());
-  subscription.on('keepalive', () => options.request());
+  const heard = () => {
+    options.request();
+    options.heard();
+  };
+  subscription.on('received_notifications', heard);
+  subscription.on('keepalive', heard);
 
   const byDeadband = new Map<number, { pointId: number; node: OpcuaNode }[]>();
   for (const n of nodes) byDeadband.set(n.node.deadband, [...(byDeadband.get(n.node.deadband) ?? []), n]);
