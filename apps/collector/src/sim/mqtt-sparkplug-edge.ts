@@ -34,6 +34,8 @@ export interface SparkplugEdgeNodes {
   publishAll(): Promise<void>;
   /** NBIRTH messages sent so far (first births and rebirths), per node. */
   births(node: string): number;
+  /** NBIRTH messages of all nodes. */
+  totalBirths(): number;
   published(): number;
   /** Test hook: the node's next message skips one seq number (a lost message). */
   skipSeq(node: string): void;
@@ -104,11 +106,15 @@ export async function startSparkplugEdgeNodes(options: SparkplugEdgeOptions): Pr
   const birth = async (n: EdgeNode) => {
     n.seq = 0;
     n.births++;
-    await publish(n, 'NBIRTH', undefined, [
-      { name: BDSEQ_METRIC, type: 'Int64', value: n.bdSeq },
-      { name: REBIRTH_METRIC, type: 'Boolean', value: false },
-    ]);
-    for (const device of n.devices.keys()) await publish(n, 'DBIRTH', device, deviceMetrics(n, device, true));
+    // Issued synchronously, in order: no DDATA of a tick can slip between NBIRTH and a DBIRTH.
+    const sent = [
+      publish(n, 'NBIRTH', undefined, [
+        { name: BDSEQ_METRIC, type: 'Int64', value: n.bdSeq },
+        { name: REBIRTH_METRIC, type: 'Boolean', value: false },
+      ]),
+      ...[...n.devices.keys()].map((device) => publish(n, 'DBIRTH', device, deviceMetrics(n, device, true))),
+    ];
+    await Promise.all(sent);
   };
   const dataOf = (n: EdgeNode, device: string) => publish(n, 'DDATA', device, deviceMetrics(n, device, false));
   const deathPayload = (bdSeq: number) =>
@@ -201,6 +207,7 @@ export async function startSparkplugEdgeNodes(options: SparkplugEdgeOptions): Pr
     },
     publishAll,
     births: (node) => nodes.get(node)?.births ?? 0,
+    totalBirths: () => [...nodes.values()].reduce((sum, n) => sum + n.births, 0),
     published: () => count,
     skipSeq(node) {
       const n = nodes.get(node);
