@@ -23,7 +23,8 @@ describe('example device configs (docs/device-config.md) stay valid', () => {
       if (d.protocol === 'modbus-tcp' || d.protocol === 'modbus-rtu' || d.protocol === 'modbus-rtu-over-tcp') {
         expect(modbusDeviceRegisterMap(d, park).registerMap.entries).toHaveLength(d.points.length);
       } else {
-        expect(resolveDevicePoints(d.id, d.points, park).points).toHaveLength(d.points.length);
+        const refs: readonly { pointId?: number; tag?: string; deadband: number }[] = d.points;
+        expect(resolveDevicePoints(d.id, refs, park).points).toHaveLength(d.points.length);
       }
     }
   });
