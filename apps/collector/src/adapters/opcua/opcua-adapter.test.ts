@@ -203,6 +203,37 @@ describe('OPC UA adapter across a server restart', () => {
   });
 });
 
+describe('OPC UA adapter when the server drops its subscription', () => {
+  let own: TestPark;
+  beforeAll(async () => {
+    own = await startTestPark();
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it('notices the silence (no data, no keep-alive) and subscribes again', async () => {
+    // Keep-alives every 10 × 50 ms: 1.5 s of silence is three missed ones.
+    const adapter = createOpcuaAdapter(fastAdapterOptions(own, { subscriptionSilenceMs: 1500 }));
+    const latest = new Map<number, Reading>();
+    await adapter.start((readings) => {
+      for (const r of readings) latest.set(r.pointId, r);
+    });
+    try {
+      const gridId = own.park.points.find((p) => p.tag === 'grid.p_kw')?.id as number;
+      await waitFor(() => latest.get(gridId)?.quality === 'good');
+      expect(own.server.dropSubscriptions()).toBe(1);
+      own.simulator.step(NOON_MS + 300_000);
+      await waitFor(() => latest.get(gridId)?.value === own.simulator.value(gridId), { what: 'values after re-subscribing', timeoutMs: 20_000 });
+      expect(latest.get(gridId)?.quality).toBe('good');
+      expect(adapter.status().state).toBe('connected');
+      expect(adapter.status().lastError).toMatchObject({ code: 'timeout', message: expect.stringMatching(/no publish response/) });
+    } finally {
+      await adapter.stop();
+    }
+  });
+});
+
 describe('qualityOf', () => {
   it('maps StatusCode severity: Good → good, Uncertain → uncertain, Bad → bad', () => {
     expect(qualityOf(StatusCodes.Good)).toBe('good');

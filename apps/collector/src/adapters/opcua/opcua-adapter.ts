@@ -12,7 +12,7 @@ import { createOpcuaClient } from './opcua-client.js';
 import { readAll, writeAndReadBack } from './opcua-io.js';
 import { routeOpcuaLogs } from './opcua-logs.js';
 import { type OpcuaAdapterOptions, type OpcuaNode, resolveOpcuaOptions } from './opcua-options.js';
-import { MAX_KEEP_ALIVE_COUNT, monitorNodes } from './opcua-subscription.js';
+import { monitorNodes } from './opcua-subscription.js';
 import { numberOf, opcuaErrorInfo, qualityOf } from './opcua-values.js';
 
 /**
@@ -91,7 +91,6 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
   };
   /** Last publish response (data or keep-alive); a live subscription silent for too long is rebuilt. */
   let lastHeardAt = 0;
-  const silenceLimitMs = Math.max(3 * MAX_KEEP_ALIVE_COUNT * o.publishingIntervalMs, 5000);
   const heard = () => {
     lastHeardAt = clock();
   };
@@ -164,7 +163,7 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
     if (stopped) return;
     const startedAt = clock();
     let counts: { good: number; bad: number } | undefined;
-    if (live && startedAt - lastHeardAt > silenceLimitMs) {
+    if (live && startedAt - lastHeardAt > o.subscriptionSilenceMs) {
       // node-opcua's recovery left a subscription that publishes nothing (not even
       // keep-alives): drop it and subscribe again on a fresh session.
       const err: ErrorInfo = { code: 'timeout', message: `no publish response from ${endpointUrl} for ${Math.round(startedAt - lastHeardAt)} ms` };

@@ -63,6 +63,8 @@ export interface OpcuaAdapterOptions {
   badRepeatIntervalMs?: number;
   /** How long the first delivery after subscribing waits for every item's initial value. Default 5 s. */
   initialValuesTimeoutMs?: number;
+  /** A live subscription silent this long (no data, no keep-alive) is re-created. Default max(30 publishing intervals, 5 s). */
+  subscriptionSilenceMs?: number;
   /** Service call timeout. */
   timeoutMs?: number;
   sessionTimeoutMs?: number;
@@ -132,6 +134,7 @@ export function resolveOpcuaOptions(options: OpcuaAdapterOptions) {
     publishingIntervalMs,
     badRepeatIntervalMs: options.badRepeatIntervalMs ?? Math.max(publishingIntervalMs, 1000),
     initialValuesTimeoutMs: options.initialValuesTimeoutMs ?? 5000,
+    subscriptionSilenceMs: options.subscriptionSilenceMs ?? Math.max(30 * publishingIntervalMs, 5000),
     timeoutMs: options.timeoutMs ?? DEFAULT_OPCUA_TIMEOUT_MS,
     sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_OPCUA_SESSION_TIMEOUT_MS,
     reconnect: options.reconnect ?? {},

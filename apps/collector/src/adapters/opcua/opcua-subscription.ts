@@ -10,7 +10,7 @@ import {
 } from 'node-opcua-client';
 import type { OpcuaNode } from './opcua-options.js';
 
-/** Keep-alive every 10 publishing intervals; the server drops the subscription after 6 missed keep-alives. */
+/** Keep-alive every 10 publishing intervals (the adapter's silence watchdog default is 3 of these); the server drops the subscription after 6 missed keep-alives. */
 export const MAX_KEEP_ALIVE_COUNT = 10;
 const LIFETIME_COUNT = 60;
 /** Items per CreateMonitoredItems call. */

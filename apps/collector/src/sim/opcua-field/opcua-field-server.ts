@@ -1,4 +1,4 @@
-import { MessageSecurityMode, nodesets, OPCUACertificateManager, OPCUAServer, SecurityPolicy } from 'node-opcua';
+import { MessageSecurityMode, nodesets, OPCUACertificateManager, OPCUAServer, SecurityPolicy, type ServerSession } from 'node-opcua';
 import { routeOpcuaLogs } from '../../adapters/opcua/opcua-logs.js';
 import { CollectorError } from '../../errors.js';
 import { type Logger, silentLogger } from '../../logger.js';
@@ -38,6 +38,11 @@ export interface OpcuaFieldServer {
   readonly variables: number;
   /** Sessions currently open. */
   sessions(): number;
+  /**
+   * Fault injection: deletes every subscription of every open session, leaving the sessions
+   * up — what a device does after a firmware hiccup. Returns how many were deleted.
+   */
+  dropSubscriptions(): number;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,10 @@ export async function startOpcuaFieldServer(options: OpcuaFieldServerOptions): P
     buildInfo: { productName: 'ZCP simulated park', manufacturerName: 'zcp', softwareVersion: '0.1.0' },
     serverInfo: { applicationUri: 'urn:zcp:sim:opcua-park', productUri: 'urn:zcp:sim', applicationName: { text: 'ZCP simulated park' } },
   });
+  // Sessions as the server reports them (public events, no engine internals).
+  const openSessions = new Set<ServerSession>();
+  server.on('create_session', (session: ServerSession) => openSessions.add(session));
+  server.on('session_closed', (session: ServerSession) => openSessions.delete(session));
   await server.initialize();
   const addressSpace = server.engine.addressSpace;
   if (!addressSpace) throw new CollectorError('internal', 'OPC UA server has no address space after initialize()');
@@ -92,6 +101,14 @@ export async function startOpcuaFieldServer(options: OpcuaFieldServerOptions): P
     endpointUrl,
     variables,
     sessions: () => server.currentSessionCount,
+    dropSubscriptions() {
+      let dropped = 0;
+      for (const session of openSessions) {
+        for (const sub of session.publishEngine.subscriptions) if (session.deleteSubscription(sub.id).isGood()) dropped++;
+      }
+      logger.warn({ dropped }, 'simulated fault: subscriptions dropped');
+      return dropped;
+    },
     close() {
       closing ??= (async () => {
         // 0 ms: no grace period announced to clients (a simulator stops at once).
