@@ -40,7 +40,7 @@ describe('Sparkplug B adapter', () => {
   });
   const BESS = new Set(['bess1', 'grid']);
 
-  const setup = async (extra: Partial<SparkplugAdapterOptions> = {}) => {
+  const setup = async (extra: Partial<SparkplugAdapterOptions> = {}, edgeReconnectMs = 20) => {
     const broker = await startEmbeddedMqttBroker();
     cleanups.push(() => broker.close());
     const simulator = simulatorAtNoon();
@@ -70,7 +70,13 @@ describe('Sparkplug B adapter', () => {
     );
     await waitFor(() => adapter.status().state === 'connected', { what: 'connected' });
     await new Promise((r) => setTimeout(r, 50)); // SUBACK
-    const edge = await startSparkplugEdgeNodes({ simulator, connection: fastConnection(broker.url), tickMs: 0, assetIds: BESS, clock: () => NOON_MS });
+    const edge = await startSparkplugEdgeNodes({
+      simulator,
+      connection: { ...fastConnection(broker.url), reconnect: { initialDelayMs: edgeReconnectMs, maxDelayMs: edgeReconnectMs } },
+      tickMs: 0,
+      assetIds: BESS,
+      clock: () => NOON_MS,
+    });
     cleanups.push(() => edge.close());
     await edge.ready();
     return { broker, simulator, spy, seen, lines, adapter, latest, reports, edge };
@@ -128,7 +134,9 @@ describe('Sparkplug B adapter', () => {
   });
 
   it('NDEATH (the will, on a dropped connection) marks the points bad; the new session births them good again', async () => {
-    const { latest, edge, seen } = await setup();
+    // The edge reconnects after 600 ms: its will (NDEATH bdSeq 0) is then surely handled before
+    // the next NBIRTH (bdSeq 1). In the other order the host rightly ignores the stale death.
+    const { latest, edge, seen } = await setup({}, 600);
     await waitFor(() => latest.get(socPoint)?.quality === 'good', { what: 'birth' });
     const before = latest.get(socPoint)?.value;
     edge.dropConnection('park');

@@ -31,6 +31,9 @@ export interface SparkplugPointMapping {
   metric: string;
   /** Accepts setpoints via DCMD (NCMD for node metrics). */
   writable?: boolean;
+  /** value = metric × scale + offset. Defaults 1 and 0. */
+  scale?: number;
+  offset?: number;
 }
 
 export interface SparkplugAdapterOptions {
@@ -80,6 +83,7 @@ export function createSparkplugAdapter(options: SparkplugAdapterOptions): Protoc
   const ofDevice = new Map<string, number[]>();
   for (const m of options.points) {
     const key = pointKey(m.edgeNode, m.device, m.metric);
+    if (m.scale === 0) throw new CollectorError('config_invalid', `point ${m.pointId}: scale must not be 0`);
     if (byPoint.has(m.pointId) || byKey.has(key))
       throw new CollectorError('config_invalid', `point ${m.pointId} (${m.edgeNode}/${m.device ?? ''}/${m.metric}) is mapped twice`);
     byKey.set(key, m);
@@ -115,7 +119,7 @@ export function createSparkplugAdapter(options: SparkplugAdapterOptions): Protoc
       if (m.value === undefined) {
         logger.warn({ edgeNode: e.edgeNode, device: e.device, metric: m.name, pointId: mapping.pointId }, 'sparkplug: metric value not numeric; marked bad');
         core.record(mapping.pointId, 0, 'bad', m.ts);
-      } else core.record(mapping.pointId, m.value, 'good', m.ts);
+      } else core.record(mapping.pointId, m.value * (mapping.scale ?? 1) + (mapping.offset ?? 0), 'good', m.ts);
     }
   };
 
@@ -205,8 +209,12 @@ export function createSparkplugAdapter(options: SparkplugAdapterOptions): Protoc
         type = tracker.metricType(m.edgeNode, m.device, m.metric);
       }
       if (!type) return { ok: false, error: { code: 'not_connected', message: `${m.edgeNode}/${m.device ?? ''} has not sent its birth certificate` } };
-      const expected = storedAs(type, value);
-      const metric: SparkplugMetric = { name: m.metric, type, value: type === 'Boolean' ? expected !== 0 : expected };
+      const scale = m.scale ?? 1;
+      const offset = m.offset ?? 0;
+      const raw = storedAs(type, (value - offset) / scale);
+      // What the read-back will be once the device holds `raw` (same arithmetic as on receipt).
+      const expected = raw * scale + offset;
+      const metric: SparkplugMetric = { name: m.metric, type, value: type === 'Boolean' ? raw !== 0 : raw };
       const topic = sparkplugTopic({ group, type: m.device === undefined ? 'NCMD' : 'DCMD', edgeNode: m.edgeNode, device: m.device });
       const readBack = core.waitForValue(pointId, (v) => v === expected, writeTimeoutMs);
       try {
