@@ -3,8 +3,9 @@
 
 Reads a JSON spec from the first line of stdin, encodes every value with pymodbus' own
 BinaryPayloadBuilder (so byte/word order and types are encoded by code we did not write),
-serves it on 127.0.0.1 at an ephemeral port, prints `LISTENING <port>` and serves until
-stdin closes (the test's end of the pipe), so the process never outlives its test.
+serves it on 127.0.0.1 at an ephemeral port (or, with `--serial PATH [BAUD]`, as Modbus RTU
+on that serial device), prints `LISTENING <port|path>` and serves until stdin closes (the
+test's end of the pipe), so the process never outlives its test.
 
 Spec: {"units": {"<unit id>": {"registers": [{"table": "holding"|"input", "address": n,
 "type": "int16"|…|"float64"|"string", "byteorder": "big"|"little", "wordorder": "big"|"little",
@@ -19,7 +20,8 @@ import sys
 from pymodbus.constants import Endian
 from pymodbus.datastore import ModbusSequentialDataBlock, ModbusServerContext, ModbusSlaveContext
 from pymodbus.payload import BinaryPayloadBuilder
-from pymodbus.server.async_io import ModbusTcpServer
+from pymodbus.framer.rtu_framer import ModbusRtuFramer
+from pymodbus.server.async_io import ModbusSerialServer, ModbusTcpServer
 
 SIZE = 1024
 ADD = {
@@ -65,12 +67,21 @@ def unit_context(spec):
 async def main():
     spec = json.loads(sys.stdin.readline())
     slaves = {int(unit): unit_context(s) for unit, s in spec["units"].items()}
-    server = ModbusTcpServer(ModbusServerContext(slaves=slaves, single=False), address=("127.0.0.1", 0))
+    context = ModbusServerContext(slaves=slaves, single=False)
+    loop = asyncio.get_running_loop()
+    if len(sys.argv) > 2 and sys.argv[1] == "--serial":
+        baud = int(sys.argv[3]) if len(sys.argv) > 3 else 19200
+        server = ModbusSerialServer(context, framer=ModbusRtuFramer, port=sys.argv[2], baudrate=baud)
+        await server.start()
+        print(f"LISTENING {sys.argv[2]}", flush=True)
+        await loop.run_in_executor(None, sys.stdin.read)
+        await server.shutdown()
+        return
+    server = ModbusTcpServer(context, address=("127.0.0.1", 0))
     task = asyncio.create_task(server.serve_forever())
     await server.serving
     port = server.server.sockets[0].getsockname()[1]
     print(f"LISTENING {port}", flush=True)
-    loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.read)  # returns at EOF: the test is done
     await server.shutdown()
     task.cancel()

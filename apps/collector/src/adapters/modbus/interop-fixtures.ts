@@ -5,6 +5,8 @@ import { CollectorError } from '../../errors.js';
 /** Debian's interpreter: the `python3` first on PATH may be another one without python3-pymodbus. */
 export const DEBIAN_PYTHON = '/usr/bin/python3';
 export const PYMODBUS_REQUIREMENT = { name: 'python3-pymodbus', probe: [DEBIAN_PYTHON, '-c', 'import pymodbus.server.async_io, pymodbus.payload'] } as const;
+/** pymodbus' serial server needs pyserial-asyncio. */
+export const SERIAL_ASYNCIO_REQUIREMENT = { name: 'python3-serial-asyncio', probe: [DEBIAN_PYTHON, '-c', 'import serial_asyncio'] } as const;
 
 const SCRIPT = fileURLToPath(new URL('../../../test-fixtures/pymodbus_server.py', import.meta.url));
 
@@ -22,13 +24,18 @@ export interface PymodbusSpec {
 
 /**
  * Starts test-fixtures/pymodbus_server.py (Debian's pymodbus 3.0) with the given values on
- * an ephemeral port. The server exits when its stdin closes, which `stop` does.
+ * an ephemeral TCP port, or as Modbus RTU on `serialPath`. The server exits when its stdin
+ * closes, which `stop` does.
  *
  * @example
  * const server = await startPymodbusServer({ units: { '1': { coils: { '0': true } } } })
  */
-export async function startPymodbusServer(spec: PymodbusSpec): Promise<{ port: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(DEBIAN_PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startPymodbusServer(
+  spec: PymodbusSpec,
+  options: { serialPath?: string; baudRate?: number } = {},
+): Promise<{ port: number; stop(): Promise<void> }> {
+  const args = options.serialPath ? [SCRIPT, '--serial', options.serialPath, String(options.baudRate ?? 19200)] : [SCRIPT];
+  const child: ChildProcess = spawn(DEBIAN_PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -47,10 +54,10 @@ export async function startPymodbusServer(spec: PymodbusSpec): Promise<{ port: n
       const timer = setTimeout(() => reject(new CollectorError('timeout', `pymodbus server did not start in 10 s: ${stderr}`)), 10_000);
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        const m = /LISTENING (\d+)/.exec(out);
+        const m = /LISTENING (\S+)/.exec(out);
         if (m) {
           clearTimeout(timer);
-          resolve(Number(m[1]));
+          resolve(Number(m[1]) || 0);
         }
       });
       child.once('exit', (code) => {

@@ -3,9 +3,10 @@ import { describeWithTool, waitFor } from '@zcp/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import { planReads } from '../../modbus/read-plan.js';
+import { createPtyPair, type PtyPair } from '../../sim/modbus-rtu-servers.js';
 import { systemClock, systemRandom } from '../../system.js';
 import type { PollReport, ProtocolAdapter } from '../adapter.js';
-import { PYMODBUS_REQUIREMENT, type PymodbusRegister, type PymodbusSpec, startPymodbusServer } from './interop-fixtures.js';
+import { PYMODBUS_REQUIREMENT, type PymodbusRegister, type PymodbusSpec, SERIAL_ASYNCIO_REQUIREMENT, startPymodbusServer } from './interop-fixtures.js';
 import { modbusAdapterFactory, modbusDeviceRegisterMap } from './modbus-factory.js';
 
 const park = demoPark();
@@ -91,8 +92,9 @@ function buildCase() {
   return { spec, points, expected };
 }
 
-describeWithTool([PYMODBUS_REQUIREMENT], `collector reads a third-party Modbus server (Debian pymodbus 3.0, seed ${SEED})`, () => {
+const pymodbusSuite = (transport: 'tcp' | 'rtu') => () => {
   const { spec, points, expected } = buildCase();
+  let pty: PtyPair | undefined;
   let server: Awaited<ReturnType<typeof startPymodbusServer>>;
   let adapter: ProtocolAdapter;
   const latest = new Map<number, Reading>();
@@ -110,22 +112,28 @@ describeWithTool([PYMODBUS_REQUIREMENT], `collector reads a third-party Modbus s
     devices: [
       {
         id: 'pymodbus',
-        protocol: 'modbus-tcp',
-        endpoint: { host: '127.0.0.1', port: 1 },
+        ...(transport === 'tcp'
+          ? { protocol: 'modbus-tcp', endpoint: { host: '127.0.0.1', port: 1 } }
+          : { protocol: 'modbus-rtu', endpoint: { path: '/dev/null', baudRate: 19200 } }),
         pollIntervalMs: 50,
         timeoutMs: 1000,
         points: [...points, ...writablePoints, outOfRange],
       },
     ],
   }).devices[0];
-  if (device?.protocol !== 'modbus-tcp') throw new Error('unreachable');
+  if (device?.protocol !== 'modbus-tcp' && device?.protocol !== 'modbus-rtu') throw new Error('unreachable');
+  let connected: typeof device = device;
 
   beforeAll(async () => {
-    server = await startPymodbusServer(spec);
-    adapter = await modbusAdapterFactory(
-      { ...device, endpoint: { host: '127.0.0.1', port: server.port } },
-      { park, logger: silentLogger, clock: systemClock, random: systemRandom, secrets: {} },
-    );
+    if (device.protocol === 'modbus-rtu') {
+      pty = await createPtyPair();
+      server = await startPymodbusServer(spec, { serialPath: pty.deviceEnd, baudRate: 19200 });
+      connected = { ...device, endpoint: { ...device.endpoint, path: pty.collectorEnd } };
+    } else {
+      server = await startPymodbusServer(spec);
+      connected = { ...device, endpoint: { host: '127.0.0.1', port: server.port } };
+    }
+    adapter = await modbusAdapterFactory(connected, { park, logger: silentLogger, clock: systemClock, random: systemRandom, secrets: {} });
     await adapter.start(
       (rs) => {
         for (const r of rs) latest.set(r.pointId, r);
@@ -137,6 +145,7 @@ describeWithTool([PYMODBUS_REQUIREMENT], `collector reads a third-party Modbus s
   afterAll(async () => {
     await adapter?.stop();
     await server?.stop();
+    await pty?.close();
   });
 
   it('decodes every type, byte order and word order, strings, coils and discrete inputs as pymodbus encoded them', () => {
@@ -150,7 +159,7 @@ describeWithTool([PYMODBUS_REQUIREMENT], `collector reads a third-party Modbus s
   });
 
   it('coalesces per unit and table (FC1, FC2, FC3, FC4) and marks an address the server refuses bad (exception 0x02)', () => {
-    const { registerMap } = modbusDeviceRegisterMap({ ...device, endpoint: { host: '127.0.0.1', port: server.port } }, park);
+    const { registerMap } = modbusDeviceRegisterMap(connected, park);
     const report = reports[reports.length - 1] as PollReport;
     expect(report.requests).toBe(planReads(registerMap.entries).length);
     // 2 units × (coil, discrete, holding, input) + unit 1's writable registers (500–503) and coils (600–601) + the refused one.
@@ -175,4 +184,11 @@ describeWithTool([PYMODBUS_REQUIREMENT], `collector reads a third-party Modbus s
     expect(latest.get(writablePoints[0].pointId)?.value).toBe(int16Value);
     expect(latest.get(writablePoints[3].pointId)?.value).toBe(1);
   });
-});
+};
+
+describeWithTool([PYMODBUS_REQUIREMENT], `collector reads a third-party Modbus TCP server (Debian pymodbus 3.0, seed ${SEED})`, pymodbusSuite('tcp'));
+describeWithTool(
+  [PYMODBUS_REQUIREMENT, SERIAL_ASYNCIO_REQUIREMENT, 'socat'],
+  `collector reads a third-party Modbus RTU server on a pty (Debian pymodbus 3.0, seed ${SEED})`,
+  pymodbusSuite('rtu'),
+);
