@@ -23,6 +23,29 @@ export {
   DEFAULT_POLL_INTERVAL_MS,
   type ModbusTcpAdapterOptions,
 } from './adapters/modbus/modbus-tcp-adapter.js';
+// MQTT (JSON and Sparkplug B): adapters, device-config factory, simulated publishers, embedded broker.
+export { createMqttAdapterFactory, JSON_COMMAND_TOPIC_SUFFIX, type MqttFactoryOptions, registerMqttFactory } from './adapters/mqtt/mqtt-factory.js';
+export { createMqttJsonAdapter, DEFAULT_WRITE_TIMEOUT_MS, type MqttJsonAdapterOptions, type MqttJsonPointMapping } from './adapters/mqtt/mqtt-json-adapter.js';
+export { CLOSE_DRAIN_MS, type MqttConnectionOptions } from './adapters/mqtt/mqtt-session.js';
+export { DEFAULT_FLUSH_INTERVAL_MS } from './adapters/mqtt/push-core.js';
+export {
+  decodeSparkplugPayload,
+  encodeSparkplugPayload,
+  parseSparkplugTopic,
+  REBIRTH_METRIC,
+  SPARKPLUG_NAMESPACE,
+  type SparkplugMetric,
+  type SparkplugPayload,
+  type SparkplugTopic,
+  sparkplugTopic,
+} from './adapters/mqtt/sparkplug.js';
+export {
+  createSparkplugAdapter,
+  DEFAULT_REBIRTH_MIN_INTERVAL_MS,
+  type SparkplugAdapterOptions,
+  type SparkplugPointMapping,
+} from './adapters/mqtt/sparkplug-adapter.js';
+export { topicMatches } from './adapters/mqtt/topic-filter.js';
 // OPC UA (adapter, device-config factory, simulated park server): loaded on demand through
 // `loadOpcua()` because node-opcua adds seconds to start-up; the types cost nothing.
 export { lazyOpcuaAdapterFactory, loadOpcua, type OpcuaModule, registerLazyOpcuaFactory } from './adapters/opcua/load-opcua.js';
@@ -94,6 +117,18 @@ export { answerPdu, crc16Modbus, type RtuFieldStats, serveModbusRtu } from './si
 export { createPtyPair, type PtyPair, type RtuFieldServer, startModbusRtuOverTcpServer, startModbusRtuSerialServer } from './sim/modbus-rtu-servers.js';
 export { BATTERY_ROUND_TRIP_EFFICIENCY, BATTERY_SOC_MAX, BATTERY_SOC_MIN, MANUAL_SETPOINT_HOLD_MS } from './sim/models/battery.js';
 export { BOILER_EFFICIENCY_LHV, gasFlowM3h, NATURAL_GAS_LHV_MJ_PER_M3 } from './sim/models/gas-boiler.js';
+export { type EmbeddedMqttBroker, startEmbeddedMqttBroker } from './sim/mqtt-broker.js';
+export { type MqttJsonPublisher, type MqttJsonPublisherOptions, startMqttJsonPublisher } from './sim/mqtt-json-publisher.js';
+export {
+  DEMO_JSON_TOPIC_PREFIX,
+  DEMO_SPARKPLUG_GROUP,
+  jsonAssetTopic,
+  jsonCommandTopic,
+  PARK_NODE_ID,
+  parkJsonPoints,
+  parkSparkplugPoints,
+} from './sim/mqtt-park-mapping.js';
+export { type SparkplugEdgeNodes, type SparkplugEdgeOptions, startSparkplugEdgeNodes } from './sim/mqtt-sparkplug-edge.js';
 export type { OpcuaFieldServer, OpcuaFieldServerOptions } from './sim/opcua-field/opcua-field-server.js';
 export { createParkSimulator, DEFAULT_MAX_SUBSTEP_MS, type ParkEnvironment, type ParkSimulator, type ParkSimulatorOptions } from './sim/park-simulator.js';
 export { DEFAULT_SIM_TICK_MS, type SimulatedPark, type SimulatedParkOptions, startSimulatedPark } from './sim/simulated-park.js';

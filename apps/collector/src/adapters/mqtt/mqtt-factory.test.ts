@@ -24,7 +24,11 @@ describe('mqtt device-config factory', () => {
   it('builds adapters from the example configs (TLS files and the password from the environment)', async () => {
     const registry = createAdapterRegistry();
     const read: string[] = [];
-    registerMqttFactory(registry, { readFile: (p) => (read.push(p), Buffer.from('PEM')) });
+    const readFile = (p: string) => {
+      read.push(p);
+      return Buffer.from('PEM');
+    };
+    registerMqttFactory(registry, { readFile });
     for (const file of ['mqtt-json.yaml', 'mqtt-sparkplug.yaml']) {
       const config = await loadDeviceConfigFile(examples + file);
       const { adapters } = await registry.build(config, ctx({ MQTT_PASSWORD: 's3cret' }));
