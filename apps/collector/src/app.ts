@@ -118,6 +118,7 @@ export async function startCollectorApp(config: CollectorConfig, deps: Collector
       metrics,
       clock,
       publishConcurrency: config.publishConcurrency,
+      ...(config.spool ? { spool: config.spool } : {}),
     });
     await collector.start();
     cleanups.push(() => collector.stop());

@@ -134,9 +134,9 @@ export function createCollector(options: CollectorOptions): Collector {
         fsync: options.spool.fsync,
         logger: logger.child({ component: 'spool' }),
         onDrop: (e) => {
-          spoolCounts.dropped++;
+          spoolCounts.dropped += e.batches;
           spoolCounts.droppedReadings += e.readings;
-          spoolMetrics?.droppedBatches.inc();
+          spoolMetrics?.droppedBatches.inc(e.batches);
           spoolMetrics?.droppedReadings.inc(e.readings);
         },
       })

@@ -25,6 +25,12 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 _ -')
     .default('collector'),
   PUBLISH_CONCURRENCY: int(1, 256).default(8),
+  /** On-disk spool for batches while NATS is unreachable; unset = in-memory retry queue only. */
+  SPOOL_DIR: z.string().min(1).optional(),
+  /** Bound of the spool; when full the oldest batches are dropped (logged, counted). */
+  SPOOL_MAX_BYTES: int(1024 * 1024, 1024 ** 4).default(256 * 1024 * 1024),
+  /** `always`: fsync every spooled batch (survives power loss); `never`: survives a process crash. */
+  SPOOL_FSYNC: z.enum(['always', 'never']).default('always'),
   /** Serve Prometheus metrics on this port at /metrics; unset = no metrics endpoint. */
   METRICS_PORT: int(0, 65_535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -41,6 +47,7 @@ export interface CollectorConfig {
   modbus: { host: string; port: number; timeoutMs: number; pollIntervalMs: number };
   source: string;
   publishConcurrency: number;
+  spool: { dir: string; maxBytes: number; fsync: 'always' | 'never' } | undefined;
   metrics: { host: string; port: number } | undefined;
   logLevel: CollectorEnv['LOG_LEVEL'];
   deviceConfigFile: string | undefined;
@@ -85,6 +92,7 @@ export function loadCollectorConfig(env: Readonly<Record<string, string | undefi
     modbus: { host: e.MODBUS_HOST, port: e.MODBUS_PORT, timeoutMs: e.MODBUS_TIMEOUT_MS, pollIntervalMs: e.POLL_INTERVAL_MS },
     source: e.COLLECTOR_SOURCE,
     publishConcurrency: e.PUBLISH_CONCURRENCY,
+    spool: e.SPOOL_DIR === undefined ? undefined : { dir: e.SPOOL_DIR, maxBytes: e.SPOOL_MAX_BYTES, fsync: e.SPOOL_FSYNC },
     metrics: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL,
     deviceConfigFile: e.DEVICE_CONFIG_FILE,

@@ -38,9 +38,9 @@ export interface PublisherOptions {
   hooks?: PublisherHooks;
   /**
    * On-disk spool (opened by the caller). With it, a batch that cannot be published now —
-   * bus disconnected, publish failed, older batches still spooled (order), or undelivered at
-   * shutdown — is written to disk instead of the in-memory retry queue; a `SpoolReplayer`
-   * publishes it later. Without it, the in-memory queue below is the only buffer.
+   * bus disconnected, publish failed, or undelivered at shutdown — is written to disk instead
+   * of the in-memory retry queue; a `SpoolReplayer` publishes it later, oldest first. Without
+   * it, the in-memory queue below is the only buffer.
    */
   spool?: DiskSpool;
 }
@@ -158,8 +158,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   return {
     enqueue(job) {
-      // Behind spooled batches (keep order) or with the bus down: straight to disk.
-      if (spool && (closed || spool.pending() > 0 || !bus.isConnected())) {
+      // With the bus down: straight to disk. With it up, fresh batches go out live even while
+      // the replayer back-fills older ones (storage is keyed by (point, ts) and the live view
+      // ignores older timestamps, so order across the two does not matter; within the spool
+      // replay keeps it). Routing every batch through disk until the spool drains would cap
+      // throughput at the disk's fsync rate and could keep the spool from ever emptying.
+      if (spool && (closed || !bus.isConnected())) {
         toSpool(spool, job);
         return;
       }

@@ -13,39 +13,42 @@ export interface SpoolRecord {
   data: Uint8Array;
 }
 
-/** A spooled batch on disk, oldest first by `seq`. */
+/** One segment file on disk: the batches of one group commit, oldest segment first by `seq`. */
 export interface SpoolEntry {
   seq: number;
   bytes: number;
+  batches: number;
   readings: number;
   file: string;
 }
 
 /**
- * - `always`: fsync each batch file before it is renamed into place, and the directory after:
- *   an acknowledged append survives power loss. One fsync pair per batch (~1–5 ms on SSD).
+ * - `always`: fsync each segment before it is renamed into place, and the directory after:
+ *   an append that resolved survives power loss. One fsync pair per segment — appends that
+ *   arrive while one is being written share the next (group commit).
  * - `never`: leave flushing to the OS: survives a process crash, not a power cut.
  */
 export type SpoolFsyncPolicy = 'always' | 'never';
 
 export interface DiskSpoolOptions {
   dir: string;
-  /** Bound on the spool's bytes on disk; the oldest batches are dropped to stay under it. */
+  /** Bound on the spool's bytes on disk; the oldest segments are dropped to stay under it. */
   maxBytes: number;
   fsync?: SpoolFsyncPolicy;
   logger: Logger;
-  /** Called for every batch dropped because the spool was full (drop-oldest policy). */
+  /** Called for every segment dropped because the spool was full (drop-oldest policy). */
   onDrop?(entry: SpoolEntry): void;
 }
 
 export interface DiskSpool {
-  /** Scans the directory: recovers batches of an earlier run, removes half-written ones. */
+  /** Scans the directory: recovers segments of an earlier run, removes half-written ones. */
   open(): Promise<void>;
-  /** Appends one batch (serialised with other appends: order on disk = call order). */
+  /** Appends one batch; resolves once it is on disk (order on disk = call order). */
   append(record: SpoolRecord): Promise<void>;
-  /** The oldest `n` entries (not removed). */
+  /** The oldest `n` segments (not removed). */
   oldest(n: number): SpoolEntry[];
-  read(entry: SpoolEntry): Promise<SpoolRecord>;
+  /** The batches of a segment, in append order. */
+  read(entry: SpoolEntry): Promise<SpoolRecord[]>;
   remove(entry: SpoolEntry): Promise<void>;
   /** Batches on disk plus appends not yet written. */
   pending(): number;
@@ -55,20 +58,32 @@ export interface DiskSpool {
 }
 
 export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
-const SUFFIX = '.batch';
+/** Largest group commit: keeps one segment (and one replay read) a few MB at most. */
+export const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
+const SUFFIX = '.seg';
 const TMP_SUFFIX = '.tmp';
-/** `{seq:16 digits}-{readings}.batch`: order and counts without opening the file. */
-const NAME = /^(\d{16})-(\d+)\.batch$/;
+/** `{seq:16 digits}-{batches}-{readings}.seg`: order and counts without opening the file. */
+const NAME = /^(\d{16})-(\d+)-(\d+)\.seg$/;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+interface Queued {
+  record: SpoolRecord;
+  header: Uint8Array;
+  size: number;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
 /**
- * A bounded, ordered on-disk queue of telemetry batches, one file per batch:
- * `[u32 header length][header JSON][payload]`, written to `*.tmp` and renamed into place, so
- * a crash never leaves a torn batch behind (leftover `.tmp` files are deleted on open). The
- * directory listing is the index: file names carry the sequence number and reading count.
- * When an append would exceed `maxBytes`, the OLDEST batches are dropped (newest data is the
- * most useful once the link is back), each reported through `onDrop`.
+ * A bounded, ordered on-disk queue of telemetry batches in append-only segment files:
+ * `([u32 header length][header JSON][u32 payload length][payload])*`. Appends queue while a
+ * segment is being written and go into the next one together (group commit: one fsync for
+ * many batches). A segment is written to `*.tmp` and renamed into place, so a crash never
+ * leaves a torn segment (leftover `.tmp` files are deleted on open). The directory listing is
+ * the index: names carry the sequence number and the batch and reading counts. When a
+ * segment would push the spool over `maxBytes`, the OLDEST segments are dropped (newest data
+ * is the most useful once the link is back), each reported through `onDrop`.
  *
  * @example
  * const spool = createDiskSpool({ dir: '.data/spool', maxBytes: 256 << 20, logger })
@@ -80,9 +95,11 @@ export function createDiskSpool(options: DiskSpoolOptions): DiskSpool {
   const entries: SpoolEntry[] = [];
   let head = 0; // entries before `head` were removed (amortised O(1) shift)
   let totalBytes = 0;
+  let liveBatches = 0;
   let nextSeq = 1;
-  let writing = 0;
-  let chain: Promise<void> = Promise.resolve();
+  const queue: Queued[] = [];
+  let writingBatches = 0;
+  let writer: Promise<void> | undefined;
   let opened = false;
 
   const live = () => entries.length - head;
@@ -92,7 +109,10 @@ export function createDiskSpool(options: DiskSpoolOptions): DiskSpool {
       head = 0;
     }
   };
-  const fileOf = (seq: number, readings: number) => join(dir, `${String(seq).padStart(16, '0')}-${readings}${SUFFIX}`);
+  const forget = (e: SpoolEntry) => {
+    totalBytes -= e.bytes;
+    liveBatches -= e.batches;
+  };
 
   const syncDir = async () => {
     if (fsync !== 'always') return;
@@ -105,49 +125,77 @@ export function createDiskSpool(options: DiskSpoolOptions): DiskSpool {
   };
 
   const dropOldest = async (need: number) => {
-    let dropped = 0;
+    let batches = 0;
     let readings = 0;
     while (totalBytes + need > maxBytes && live() > 0) {
       const e = entries[head] as SpoolEntry;
       head++;
-      totalBytes -= e.bytes;
+      forget(e);
       await unlink(e.file).catch(() => {});
-      dropped++;
+      batches += e.batches;
       readings += e.readings;
       options.onDrop?.(e);
     }
     compact();
-    if (dropped > 0) {
+    if (batches > 0) {
       logger.error(
-        { droppedBatches: dropped, droppedReadings: readings, spoolBatches: live(), spoolBytes: totalBytes, maxBytes },
+        { droppedBatches: batches, droppedReadings: readings, spoolBatches: liveBatches, spoolBytes: totalBytes, maxBytes },
         'spool full: dropped the oldest batches to keep the newest (policy drop-oldest)',
       );
     }
   };
 
-  const write = async (record: SpoolRecord) => {
-    const header = encoder.encode(
-      JSON.stringify({ subject: record.subject, msgId: record.msgId, assetId: record.assetId, adapterId: record.adapterId, readings: record.readings }),
-    );
-    const size = 4 + header.byteLength + record.data.byteLength;
-    if (size > maxBytes) throw new CollectorError('publish_failed', `batch of ${size} bytes is larger than the whole spool (${maxBytes} bytes)`);
+  const writeSegment = async (group: Queued[]) => {
+    const size = group.reduce((s, q) => s + q.size, 0);
     await dropOldest(size);
     const seq = nextSeq++;
-    const file = fileOf(seq, record.readings);
+    const readings = group.reduce((s, q) => s + q.record.readings, 0);
+    const file = join(dir, `${String(seq).padStart(16, '0')}-${group.length}-${readings}${SUFFIX}`);
     const tmp = `${file}${TMP_SUFFIX}`;
-    const prefix = new Uint8Array(4);
-    new DataView(prefix.buffer).setUint32(0, header.byteLength);
+    const parts: Uint8Array[] = [];
+    for (const q of group) {
+      const lens = new Uint8Array(4);
+      new DataView(lens.buffer).setUint32(0, q.header.byteLength);
+      const dlen = new Uint8Array(4);
+      new DataView(dlen.buffer).setUint32(0, q.record.data.byteLength);
+      parts.push(lens, q.header, dlen, q.record.data);
+    }
     const h = await open(tmp, 'w');
     try {
-      await h.writev([prefix, header, record.data]);
+      await h.writev(parts);
       if (fsync === 'always') await h.sync();
     } finally {
       await h.close();
     }
     await rename(tmp, file);
     await syncDir();
-    entries.push({ seq, bytes: size, readings: record.readings, file });
+    entries.push({ seq, bytes: size, batches: group.length, readings, file });
     totalBytes += size;
+    liveBatches += group.length;
+  };
+
+  // Small against the bound, so that dropping one segment frees room without emptying the spool.
+  const segmentCap = Math.min(MAX_SEGMENT_BYTES, Math.floor(maxBytes / 8));
+  const drainQueue = async () => {
+    while (queue.length > 0) {
+      const group: Queued[] = [];
+      let bytes = 0;
+      while (queue.length > 0 && (group.length === 0 || bytes + (queue[0] as Queued).size <= segmentCap)) {
+        const q = queue.shift() as Queued;
+        group.push(q);
+        bytes += q.size;
+      }
+      writingBatches = group.length;
+      try {
+        await writeSegment(group);
+        for (const q of group) q.resolve();
+      } catch (e) {
+        for (const q of group) q.reject(e);
+      } finally {
+        writingBatches = 0;
+      }
+    }
+    writer = undefined;
   };
 
   return {
@@ -164,34 +212,55 @@ export function createDiskSpool(options: DiskSpoolOptions): DiskSpool {
         const file = join(dir, name);
         const h = await open(file, 'r');
         const { size } = await h.stat().finally(() => h.close());
-        found.push({ seq: Number(m[1]), readings: Number(m[2]), bytes: size, file });
+        found.push({ seq: Number(m[1]), batches: Number(m[2]), readings: Number(m[3]), bytes: size, file });
       }
       found.sort((a, b) => a.seq - b.seq);
       entries.length = 0;
       head = 0;
       entries.push(...found);
       totalBytes = found.reduce((s, e) => s + e.bytes, 0);
+      liveBatches = found.reduce((s, e) => s + e.batches, 0);
       nextSeq = (found.at(-1)?.seq ?? 0) + 1;
       opened = true;
-      if (found.length > 0) logger.warn({ batches: found.length, bytes: totalBytes, dir }, 'spool: batches of an earlier run found; they will be replayed');
+      if (found.length > 0) logger.warn({ batches: liveBatches, bytes: totalBytes, dir }, 'spool: batches of an earlier run found; they will be replayed');
     },
 
     append(record) {
       if (!opened) return Promise.reject(new CollectorError('internal', 'spool used before open()'));
-      writing++;
-      const p = chain.then(() => write(record)).finally(() => writing--);
-      chain = p.catch(() => {});
-      return p;
+      const header = encoder.encode(
+        JSON.stringify({ subject: record.subject, msgId: record.msgId, assetId: record.assetId, adapterId: record.adapterId, readings: record.readings }),
+      );
+      const size = 8 + header.byteLength + record.data.byteLength;
+      if (size > maxBytes || size > MAX_SEGMENT_BYTES) {
+        return Promise.reject(
+          new CollectorError('publish_failed', `batch of ${size} bytes is larger than the spool allows (${Math.min(maxBytes, MAX_SEGMENT_BYTES)} bytes)`),
+        );
+      }
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ record, header, size, resolve, reject });
+        writer ??= Promise.resolve().then(drainQueue);
+      });
     },
 
     oldest: (n) => entries.slice(head, head + n),
 
     async read(entry) {
       const buf = await readFile(entry.file);
-      if (buf.byteLength < 4) throw new CollectorError('internal', `spool file ${entry.file} is truncated`);
-      const len = buf.readUInt32BE(0);
-      const header = JSON.parse(decoder.decode(buf.subarray(4, 4 + len))) as Omit<SpoolRecord, 'data'>;
-      return { ...header, data: new Uint8Array(buf.buffer, buf.byteOffset + 4 + len, buf.byteLength - 4 - len) };
+      const out: SpoolRecord[] = [];
+      let at = 0;
+      while (at < buf.byteLength) {
+        if (at + 4 > buf.byteLength) throw new CollectorError('internal', `spool segment ${entry.file} is truncated`);
+        const hlen = buf.readUInt32BE(at);
+        const header = JSON.parse(decoder.decode(buf.subarray(at + 4, at + 4 + hlen))) as Omit<SpoolRecord, 'data'>;
+        at += 4 + hlen;
+        if (at + 4 > buf.byteLength) throw new CollectorError('internal', `spool segment ${entry.file} is truncated`);
+        const dlen = buf.readUInt32BE(at);
+        at += 4;
+        if (at + dlen > buf.byteLength) throw new CollectorError('internal', `spool segment ${entry.file} is truncated`);
+        out.push({ ...header, data: new Uint8Array(buf.buffer, buf.byteOffset + at, dlen) });
+        at += dlen;
+      }
+      return out;
     },
 
     async remove(entry) {
@@ -200,15 +269,17 @@ export function createDiskSpool(options: DiskSpoolOptions): DiskSpool {
       // Index first, synchronously: a concurrent drop must not see the entry any more.
       if (i === head) head++;
       else entries.splice(i, 1);
-      totalBytes -= entry.bytes;
+      forget(entry);
       compact();
       await unlink(entry.file).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
     },
 
-    pending: () => live() + writing,
+    pending: () => liveBatches + writingBatches + queue.length,
     bytes: () => totalBytes,
-    flush: () => chain,
+    flush: async () => {
+      while (writer) await writer;
+    },
   };
 }
