@@ -224,8 +224,10 @@ describe('OPC UA adapter when the server drops its subscription', () => {
       await waitFor(() => latest.get(gridId)?.quality === 'good');
       expect(own.server.dropSubscriptions()).toBe(1);
       own.simulator.step(NOON_MS + 300_000);
-      await waitFor(() => latest.get(gridId)?.value === own.simulator.value(gridId), { what: 'values after re-subscribing', timeoutMs: 20_000 });
-      expect(latest.get(gridId)?.quality).toBe('good');
+      await waitFor(() => latest.get(gridId)?.quality === 'good' && latest.get(gridId)?.value === own.simulator.value(gridId), {
+        what: 'values after re-subscribing',
+        timeoutMs: 20_000,
+      });
       expect(adapter.status().state).toBe('connected');
       expect(adapter.status().lastError).toMatchObject({ code: 'timeout', message: expect.stringMatching(/no publish response/) });
     } finally {

@@ -221,9 +221,11 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
       retryTimer = setTimeout(resolve, backoffDelayMs(attempt, random, o.reconnect));
     });
 
+  let subscriptionGeneration = 0;
   const resubscribe = async () => {
     const c = client;
     if (!c || establishing || stopped) return;
+    subscriptionGeneration++;
     const sub = subscription;
     const s = session;
     subscription = session = undefined;
@@ -269,12 +271,19 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
         if (stopped) return;
         const nodes = [...points.entries()].flatMap(([pointId, p]) => (p.node ? [{ pointId, node: p.node }] : []));
         expectInitialValues();
+        // Values of a subscription we have given up on (its items may still report Bad while
+        // it is torn down) must not overwrite the new one's.
+        const generation = ++subscriptionGeneration;
         const monitored = await monitorNodes(s, nodes, {
           samplingIntervalMs: o.samplingIntervalMs,
           publishingIntervalMs: o.publishingIntervalMs,
-          onValue,
+          onValue: (pointId, dv) => {
+            if (generation === subscriptionGeneration) onValue(pointId, dv);
+          },
           request,
-          heard,
+          heard: () => {
+            if (generation === subscriptionGeneration) heard();
+          },
         });
         subscription = monitored.subscription;
         for (const failed of monitored.failed) logger.warn(failed, 'monitored item refused; point stays bad');
