@@ -123,8 +123,9 @@ export interface PtyPair {
  * // …open pty.deviceEnd and pty.collectorEnd…
  * await pty.close()
  */
-export async function createPtyPair(): Promise<PtyPair> {
-  const dir = await mkdtemp(join(tmpdir(), 'zcp-pty-'));
+export async function createPtyPair(options: { dir?: string } = {}): Promise<PtyPair> {
+  // A given dir re-creates a pair at the same paths (a cable plugged back in); it is not removed on close.
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'zcp-pty-')));
   const collectorEnd = join(dir, 'collector');
   const deviceEnd = join(dir, 'device');
   const child = spawn('socat', [`pty,raw,echo=0,link=${collectorEnd}`, `pty,raw,echo=0,link=${deviceEnd}`], { stdio: 'ignore' });
@@ -133,7 +134,7 @@ export async function createPtyPair(): Promise<PtyPair> {
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
-    await rm(dir, { recursive: true, force: true });
+    if (!options.dir) await rm(dir, { recursive: true, force: true });
   };
   const ready = (async () => {
     for (let i = 0; i < 200; i++) {

@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { demoPark, type Reading } from '@zcp/model';
 import { describeWithTool, waitFor } from '@zcp/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,6 +114,48 @@ describeWithTool(['socat'], 'Modbus RTU over a serial line (socat pty pair)', ()
       expect(adapter.status().lastError?.code).toBe('timeout');
       expect(server.stats().unanswered).toBeGreaterThanOrEqual(2);
       expect(server.stats().crcErrors).toBe(0);
+    });
+
+    it('loses the line (pty gone), reports bad quality, and reconnects with backoff when it is back', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'zcp-pty-replug-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      let pty = await createPtyPair({ dir });
+      const { model } = simulatedModel();
+      let server = await startModbusRtuSerialServer({ model, path: pty.deviceEnd });
+      const adapter = createModbusAdapter(
+        adapterOptions({ kind: 'rtu', path: pty.collectorEnd, baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 }, { timeoutMs: 100 }),
+      );
+      const latest = new Map<number, Reading>();
+      const reports: PollReport[] = [];
+      await adapter.start(
+        (rs) => {
+          for (const r of rs) latest.set(r.pointId, r);
+        },
+        { pollCompleted: (r) => reports.push(r) },
+      );
+      cleanups.push(async () => {
+        await adapter.stop();
+        await server.close();
+        await pty.close();
+      });
+      await waitFor(() => reports.length >= 1 && (reports[reports.length - 1] as PollReport).pointsBad === 0, { what: 'a clean poll' });
+
+      await server.close();
+      await pty.close(); // the cable is pulled: socat exits, both pty ends vanish
+      await waitFor(() => adapter.status().state !== 'connected' && [...latest.values()].every((r) => r.quality === 'bad'), {
+        what: 'bad quality',
+        timeoutMs: 10_000,
+      });
+
+      pty = await createPtyPair({ dir });
+      server = await startModbusRtuSerialServer({ model, path: pty.deviceEnd });
+      await waitFor(() => adapter.status().state === 'connected', { what: 'reconnect', timeoutMs: 10_000 });
+      const marker = reports.length;
+      await waitFor(() => reports.length > marker + 1 && (reports[reports.length - 1] as PollReport).pointsBad === 0, {
+        what: 'a clean poll after replug',
+        timeoutMs: 10_000,
+      });
+      expect(adapter.status().reconnects).toBeGreaterThanOrEqual(1);
     });
   });
 });
