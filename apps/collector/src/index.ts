@@ -129,7 +129,9 @@ export {
   parkSparkplugPoints,
 } from './sim/mqtt-park-mapping.js';
 export { type SparkplugEdgeNodes, type SparkplugEdgeOptions, startSparkplugEdgeNodes } from './sim/mqtt-sparkplug-edge.js';
+export { type SimulatedOpcuaDeviceOptions, simulatedOpcuaDeviceConfig } from './sim/opcua-field/opcua-device-config.js';
 export type { OpcuaFieldServer, OpcuaFieldServerOptions } from './sim/opcua-field/opcua-field-server.js';
+export { OPCUA_WRITABLE_METRICS, opcuaNodeIdOf } from './sim/opcua-field/opcua-naming.js';
 export { createParkSimulator, DEFAULT_MAX_SUBSTEP_MS, type ParkEnvironment, type ParkSimulator, type ParkSimulatorOptions } from './sim/park-simulator.js';
 export { DEFAULT_SIM_TICK_MS, type SimulatedPark, type SimulatedParkOptions, startSimulatedPark } from './sim/simulated-park.js';
 export type { SkyMode } from './sim/weather.js';

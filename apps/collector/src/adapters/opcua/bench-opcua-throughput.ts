@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPark } from '@zcp/model';
 import { startOpcuaFieldServer } from '../../sim/opcua-field/opcua-field-server.js';
-import { opcuaNodeIdOf } from '../../sim/opcua-field/park-address-space.js';
+import { opcuaNodeIdOf } from '../../sim/opcua-field/opcua-naming.js';
 import { createParkSimulator } from '../../sim/park-simulator.js';
 import type { PollReport } from '../adapter.js';
 import { createOpcuaAdapter } from './opcua-adapter.js';

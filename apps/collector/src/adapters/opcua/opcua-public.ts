@@ -2,7 +2,6 @@
 // so nothing imports it until an OPC UA device or the simulated server is wanted).
 
 export { DEFAULT_OPCUA_MIN_SAMPLING_INTERVAL_MS, DEMO_OPCUA_USER, startOpcuaFieldServer } from '../../sim/opcua-field/opcua-field-server.js';
-export { OPCUA_WRITABLE_METRICS, opcuaNodeIdOf } from '../../sim/opcua-field/park-address-space.js';
 export { createOpcuaAdapter } from './opcua-adapter.js';
 export { discoverPointNodes } from './opcua-browse.js';
 export { createOpcuaAdapterFactory, registerOpcuaFactory } from './opcua-factory.js';

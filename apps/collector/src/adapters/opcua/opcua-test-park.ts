@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPark, type Park } from '@zcp/model';
 import { type OpcuaFieldServer, startOpcuaFieldServer } from '../../sim/opcua-field/opcua-field-server.js';
-import { opcuaNodeIdOf } from '../../sim/opcua-field/park-address-space.js';
+import { opcuaNodeIdOf } from '../../sim/opcua-field/opcua-naming.js';
 import { createParkSimulator, type ParkSimulator } from '../../sim/park-simulator.js';
 import type { OpcuaAdapterOptions, OpcuaNodeMapping } from './opcua-options.js';
 

@@ -9,6 +9,7 @@ import { registerLazyOpcuaFactory } from '../../adapters/opcua/load-opcua.js';
 import { startTestPark, type TestPark } from '../../adapters/opcua/opcua-test-park.js';
 import { createAdapterRegistry } from '../../devices/adapter-registry.js';
 import { silentLogger } from '../../logger.js';
+import { simulatedOpcuaDeviceConfig } from './opcua-device-config.js';
 import { DEMO_OPCUA_USER } from './opcua-field-server.js';
 
 describe('simulated OPC UA park server', () => {
@@ -128,6 +129,27 @@ describe('simulated OPC UA park server', () => {
       await waitFor(() => latest.get(grid)?.quality === 'good');
       expect(latest.get(grid)?.value).toBeCloseTo((t.simulator.value(grid) as number) * 1000, 6);
       expect(await adapter.write?.(t.setpointPointId, -100)).toEqual({ ok: true, readBack: -100 });
+    } finally {
+      await adapter.stop();
+    }
+  });
+
+  it('serves the whole park through its generated device-config section (all points good, setpoint writable)', async () => {
+    const registry = createAdapterRegistry();
+    registerLazyOpcuaFactory(registry, { pkiDir: join(t.dir, 'factory-pki') });
+    const config = parseDeviceConfig(simulatedOpcuaDeviceConfig(t.park, { endpointUrl: t.server.endpointUrl, pollIntervalMs: 100 }));
+    expect(config.devices[0]?.points).toHaveLength(t.park.points.length);
+    const { adapters } = await registry.build(config, { park: t.park, logger: silentLogger, clock: Date.now, random: Math.random, secrets: {} });
+    const adapter = adapters[0];
+    if (!adapter) throw new Error('no adapter built');
+    const latest = new Map<number, Reading>();
+    await adapter.start((readings) => {
+      for (const r of readings) latest.set(r.pointId, r);
+    });
+    try {
+      await waitFor(() => latest.size === t.park.points.length && [...latest.values()].every((r) => r.quality === 'good'), { what: 'every point good' });
+      for (const p of t.park.points) expect(latest.get(p.id)?.value).toBe(t.simulator.value(p.id));
+      expect(await adapter.write?.(t.setpointPointId, 320)).toEqual({ ok: true, readBack: 320 });
     } finally {
       await adapter.stop();
     }

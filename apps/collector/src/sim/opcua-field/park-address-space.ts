@@ -11,12 +11,7 @@ import {
   Variant,
 } from 'node-opcua';
 import type { ParkSimulator } from '../park-simulator.js';
-
-/** Points a client may write: the battery's power setpoint (same rule as the Modbus map). */
-export const OPCUA_WRITABLE_METRICS: ReadonlySet<string> = new Set(['battery.setpoint_kw']);
-
-/** NodeId of a point's variable in the simulated server's own namespace (ns=1): its tag. */
-export const opcuaNodeIdOf = (point: Pick<Point, 'tag'>): string => `ns=1;s=${point.tag}`;
+import { OPCUA_WRITABLE_METRICS } from './opcua-naming.js';
 
 /** UNECE Rec 20 common codes (what OPC UA's EUInformation.unitId encodes) for the park's units. */
 const EU_BY_UNIT: Partial<Record<PointUnit, EUInformation>> = {
