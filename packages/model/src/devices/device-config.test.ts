@@ -121,6 +121,14 @@ devices:
     ]);
   });
 
+  it('refuses RTU unit ids outside 1–247 (0 is broadcast on a serial line)', () => {
+    const device = { id: 'r', protocol: 'modbus-rtu', endpoint: { path: '/dev/ttyS0' }, points: [{ pointId: 1, unitId: 0, address: 0 }] };
+    expect(problemsOf(() => parseDeviceConfig({ version: 1, devices: [device] }, 'r.yaml'))).toEqual([
+      'r.yaml:devices[0].points[0].unitId: RTU unit ids are 1–247 (0 is broadcast)',
+    ]);
+    expect(parseDeviceConfig({ version: 1, devices: [{ ...device, protocol: 'modbus-tcp', endpoint: { host: 'gw' } }] }).devices).toHaveLength(1);
+  });
+
   it('reports YAML syntax errors with line and column, never a stack trace', () => {
     const problems = problemsOf(() => parseDeviceConfigText('version: 1\ndevices: [\n', 'broken.yaml'));
     expect(problems).toHaveLength(1);

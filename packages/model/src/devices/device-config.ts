@@ -334,6 +334,13 @@ function crossCheck(devices: DeviceConfigEntry[], indexOf: (d: DeviceConfigEntry
     });
     if (d.protocol === 'modbus-tcp' || d.protocol === 'modbus-rtu' || d.protocol === 'modbus-rtu-over-tcp')
       checkModbusPoints(d.points, [...path, 'points'], ctx);
+    if (d.protocol === 'modbus-rtu' || d.protocol === 'modbus-rtu-over-tcp') {
+      // On a serial line 0 is broadcast (never answered) and 248–255 are reserved.
+      d.points.forEach((p, j) => {
+        if (p.unitId < 1 || p.unitId > 247)
+          ctx.addIssue({ code: 'custom', path: [...path, 'points', j, 'unitId'], message: 'RTU unit ids are 1–247 (0 is broadcast)' });
+      });
+    }
     if (d.protocol === 'mqtt') {
       d.points.forEach((p, j) => {
         const need = d.format === 'json' ? 'jsonPath' : 'metric';
