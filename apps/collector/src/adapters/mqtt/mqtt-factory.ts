@@ -8,6 +8,9 @@ import { DEFAULT_FLUSH_INTERVAL_MS } from './push-core.js';
 import { parseSparkplugTopic, SPARKPLUG_NAMESPACE } from './sparkplug.js';
 import { createSparkplugAdapter } from './sparkplug-adapter.js';
 
+/** A JSON device silent for this many expected publish intervals (`pollIntervalMs`) → its points `stale`. */
+export const STALE_AFTER_INTERVALS = 3;
+
 /** Suffix of the command topic of a writable JSON point: `<point topic>/cmd` carries `{ "value": v }`. */
 export const JSON_COMMAND_TOPIC_SUFFIX = '/cmd';
 
@@ -45,6 +48,7 @@ export function createMqttAdapterFactory(options: MqttFactoryOptions = {}): Adap
       return createMqttJsonAdapter({
         ...common,
         subscriptions: device.topics,
+        staleAfterMs: STALE_AFTER_INTERVALS * device.pollIntervalMs,
         points: points.map(({ ref, point }) => ({
           pointId: point.id,
           assetId: point.assetId,

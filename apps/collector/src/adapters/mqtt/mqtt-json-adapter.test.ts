@@ -112,6 +112,23 @@ describe('MQTT JSON adapter', () => {
     expect(adapter.status().state).toBe('connected');
   });
 
+  it('a device that goes quiet: its points turn stale once (last value), and good again on the next message', async () => {
+    const topic = 'quiet/dev';
+    const { latest, device } = await setup({ staleAfterMs: 200, points: [{ pointId: 30, assetId: 'q', topic, field: 'v' }] });
+    await device.publishAsync(topic, JSON.stringify({ v: 4 }), { qos: 1 });
+    await waitFor(() => latest.get(30)?.quality === 'good', { what: 'good' });
+    const t = Date.now();
+    await waitFor(() => latest.get(30)?.quality === 'stale', { what: 'stale' });
+    expect(Date.now() - t).toBeGreaterThanOrEqual(150);
+    expect(latest.get(30)?.value).toBe(4);
+    latest.delete(30);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(latest.has(30)).toBe(false); // stale is said once, not every flush
+    await device.publishAsync(topic, JSON.stringify({ v: 5 }), { qos: 1 });
+    await waitFor(() => latest.get(30)?.quality === 'good', { what: 'good again' });
+    expect(latest.get(30)?.value).toBe(5);
+  });
+
   it('rejects a configuration it cannot honour', () => {
     const base = { connection: { url: 'mqtt://127.0.0.1:1' } };
     expect(() => createMqttJsonAdapter({ ...base, points: [{ pointId: 1, assetId: 'a', topic: 'a/#/b', field: 'v' }] })).toThrow(/invalid topic/);

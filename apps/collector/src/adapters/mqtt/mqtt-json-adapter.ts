@@ -44,6 +44,8 @@ export interface MqttJsonAdapterOptions {
   timestampFormat?: TimestampFormat;
   qos?: 0 | 1 | 2;
   flushIntervalMs?: number;
+  /** No message for a point this long (while connected) → delivered once as `stale`. Off by default. */
+  staleAfterMs?: number;
   writeTimeoutMs?: number;
   logger?: Logger;
   clock?: Clock;
@@ -115,7 +117,15 @@ export function createMqttJsonAdapter(options: MqttJsonAdapterOptions): Protocol
   if (subscriptions.length === 0) throw new CollectorError('config_invalid', 'no topics to subscribe');
   for (const s of subscriptions) if (!isValidTopicFilter(s)) throw new CollectorError('config_invalid', `invalid subscription '${s}'`);
 
-  const core = createPushCore({ id, protocol: 'mqtt', assetOf, flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, clock, logger });
+  const core = createPushCore({
+    id,
+    protocol: 'mqtt',
+    assetOf,
+    flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+    staleAfterMs: options.staleAfterMs,
+    clock,
+    logger,
+  });
   const problems = new Map<number, Problem>();
   let session: MqttSession | undefined;
 

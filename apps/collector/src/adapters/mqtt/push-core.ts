@@ -39,6 +39,11 @@ export function createPushCore(options: {
   /** Every point the adapter delivers, with its asset. */
   assetOf: ReadonlyMap<number, string>;
   flushIntervalMs: number;
+  /**
+   * A point with no good value for this long while connected is delivered once with its last
+   * value and quality `stale` (a device that went quiet without the broker noticing). Off by default.
+   */
+  staleAfterMs?: number;
   clock: Clock;
   logger: Logger;
 }): PushCore {
@@ -57,6 +62,10 @@ export function createPushCore(options: {
     reconnects: 0,
   };
   const last = new Map<number, number>();
+  /** When each point last had a good value (or when the connection came up, before its first). */
+  const freshAt = new Map<number, number>();
+  const staleNow = new Set<number>();
+  const staleAfterMs = options.staleAfterMs;
   let buffer = new Map<string, Reading[]>();
   let messages = 0;
   let sink: ReadingSink | undefined;
@@ -81,6 +90,13 @@ export function createPushCore(options: {
     if (stopped) return;
     const startedAt = clock();
     if (status.state !== 'connected') for (const pointId of assetOf.keys()) push(pointId, last.get(pointId) ?? 0, 'bad', startedAt);
+    else if (staleAfterMs !== undefined) {
+      for (const [pointId, at] of freshAt) {
+        if (startedAt - at <= staleAfterMs || staleNow.has(pointId)) continue;
+        staleNow.add(pointId);
+        push(pointId, last.get(pointId) ?? 0, 'stale', startedAt);
+      }
+    }
     // A cycle is reported only when it delivers something; messages that gave no reading
     // (births of unmapped metrics, commands) count towards the next one.
     if (buffer.size === 0) return;
@@ -115,6 +131,8 @@ export function createPushCore(options: {
       if (stopped || !assetOf.has(pointId)) return;
       if (quality === 'good') {
         last.set(pointId, value);
+        freshAt.set(pointId, clock());
+        staleNow.delete(pointId);
         for (const w of waiters) {
           if (w.pointId === pointId && w.matches(value)) {
             waiters.delete(w);
@@ -142,6 +160,10 @@ export function createPushCore(options: {
         if (everConnected) status.reconnects++;
         everConnected = true;
         status.state = 'connected';
+        // Staleness counts from now: time spent disconnected was already reported as bad.
+        const now = clock();
+        for (const pointId of assetOf.keys()) freshAt.set(pointId, now);
+        staleNow.clear();
       } else {
         status.state = 'disconnected';
         if (error) status.lastError = { ...errorInfo(error), at: clock() };
