@@ -1,4 +1,4 @@
-import type { Reading } from '@zcp/model';
+import { type Reading, ReadingSchema } from '@zcp/model';
 import { waitFor } from '@zcp/testkit';
 import { StatusCode, StatusCodes } from 'node-opcua-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,15 @@ describe('OPC UA adapter against the simulated park', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(t.simulator.value(gridId)).not.toBe(first.value);
     expect(latest.get(gridId)).toEqual(first); // held back by the deadband
+  });
+
+  it('delivers a node the server does not know as bad (BadNodeIdUnknown) and the rest as good', async () => {
+    const ghost = { nodeId: 'ns=1;s=grid.no_such_metric', pointId: 999_998, assetId: 'grid' };
+    const { adapter, latest } = await startAdapter(fastAdapterOptions(t, { nodes: [...t.nodes, ghost] }));
+    await waitFor(() => latest.size === t.park.points.length + 1, { what: 'every point delivered' });
+    expect(ReadingSchema.parse(latest.get(ghost.pointId))).toMatchObject({ quality: 'bad', value: 0 });
+    expect(t.park.points.every((p) => latest.get(p.id)?.quality === 'good')).toBe(true);
+    expect(adapter.status().state).toBe('connected');
   });
 
   it('finds every demo-park variable by browsing under Objects/Park and maps them by tag', async () => {

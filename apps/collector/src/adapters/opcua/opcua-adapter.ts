@@ -131,7 +131,9 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
       // A Bad status carries no trustworthy value (often null): keep the last one.
       value = lastValue.get(pointId) ?? 0;
     }
-    const ts = Math.round(dv.sourceTimestamp?.getTime() ?? dv.serverTimestamp?.getTime() ?? clock());
+    // OPC UA's "no timestamp" is null or DateTime 0 (year 1601, negative epoch ms).
+    const stamp = [dv.sourceTimestamp?.getTime(), dv.serverTimestamp?.getTime()].find((t) => t !== undefined && t > 0);
+    const ts = Math.round(stamp ?? clock());
     pending.set(pointId, { pointId, ts, value, quality });
   };
 
