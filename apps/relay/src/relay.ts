@@ -105,6 +105,11 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
       },
       devices: deps.devices ?? loadDeviceAuthenticator(config, logger),
       maxBodyBytes: config.ingest.maxBodyBytes,
+      onIngest: (summary) => {
+        const log = logger.child({ component: 'ingest' });
+        if (summary.rejected > 0) log.warn(summary, 'push ingest: some rows rejected');
+        else log.debug(summary, 'push ingest');
+      },
     },
   });
   app.route('/', api);

@@ -14,6 +14,7 @@ export {
   INGEST_SOURCE,
   type IngestDeps,
   type IngestResponse,
+  type IngestSummary,
   registerIngestRoute,
 } from './ingest-route.js';
 export { INGEST_REJECT_REASONS, type IngestRejectReason, type RowResult } from './judge-rows.js';

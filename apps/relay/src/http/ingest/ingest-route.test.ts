@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParkRegistry } from '../../parks/park-registry.js';
 import type { ReadingStore } from '../../storage/reading-store.js';
 import { createApiApp } from '../api-app.js';
-import { createStaticDeviceAuthenticator, INGEST_REJECT_REASONS, type IngestResponse, parseDeviceTokens, sha256Hex } from './index.js';
+import { createStaticDeviceAuthenticator, INGEST_REJECT_REASONS, type IngestResponse, type IngestSummary, parseDeviceTokens, sha256Hex } from './index.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const park = demoPark();
@@ -30,6 +30,7 @@ let bus: Bus;
 let published: Published[];
 let failPublish = false;
 
+let summaries: IngestSummary[] = [];
 const makeApp = (opts: { maxBodyBytes?: number; maxRows?: number } = {}) => {
   const spy: Bus = Object.assign(Object.create(bus) as Bus, {
     async publish(subject: string, data: Uint8Array, o?: { msgId?: string }) {
@@ -41,13 +42,19 @@ const makeApp = (opts: { maxBodyBytes?: number; maxRows?: number } = {}) => {
       return ack;
     },
   });
-  return createApiApp({ parks: new ParkRegistry([park]), store: {} as ReadingStore, now: () => NOW, ingest: { bus: spy, devices, ...opts } });
+  return createApiApp({
+    parks: new ParkRegistry([park]),
+    store: {} as ReadingStore,
+    now: () => NOW,
+    ingest: { bus: spy, devices, onIngest: (s) => summaries.push(s), ...opts },
+  });
 };
 
 beforeEach(async () => {
   bus = createMemoryBus();
   await bus.ensureStream(telemetryStream(park.id));
   published = [];
+  summaries = [];
   failPublish = false;
 });
 afterEach(async () => bus.close());
@@ -216,6 +223,15 @@ describe('POST /api/ingest: per-row results', () => {
       rt: [NOW, NOW, NOW],
     });
     expect(byAsset.bess1?.batch).toMatchObject({ p: [8], x: [150], q: [2] });
+    expect(summaries).toEqual([
+      {
+        deviceId: 'gw1',
+        requestId: body.requestId,
+        accepted: 4,
+        rejected: 13,
+        reasons: expect.objectContaining({ bad_timestamp: 3, unknown_point: 2, above_max: 1, duplicate_in_request: 1 }),
+      },
+    ]);
     expect(byAsset.grid?.msgId).toBe(`ingest:gw1:${body.requestId}:0`);
     expect(byAsset.bess1?.msgId).toBe(`ingest:gw1:${body.requestId}:15`);
   });

@@ -21,6 +21,17 @@ export interface IngestDeps {
   readonly devices: DeviceAuthenticator;
   maxBodyBytes?: number;
   maxRows?: number;
+  /** Called once per answered request (log it, count it). */
+  onIngest?(summary: IngestSummary): void;
+}
+
+export interface IngestSummary {
+  deviceId: string;
+  requestId: string;
+  accepted: number;
+  rejected: number;
+  /** Rejections and sanity flags by code. */
+  reasons: Record<string, number>;
 }
 
 export interface IngestResponse {
@@ -143,6 +154,12 @@ export function registerIngestRoute(app: Hono, parks: () => readonly Park[], dep
       rejected: parsed.rows.length - accepted.length,
       results,
     };
+    const reasons: Record<string, number> = {};
+    for (const r of results) {
+      const code = r.status === 'rejected' ? r.reason : r.flag;
+      if (code) reasons[code] = (reasons[code] ?? 0) + 1;
+    }
+    deps.onIngest?.({ deviceId: device.deviceId, requestId, accepted: response.accepted, rejected: response.rejected, reasons });
     return c.json(response);
   });
 }
