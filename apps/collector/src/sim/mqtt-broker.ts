@@ -1,9 +1,20 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { Aedes } from 'aedes';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes, type AuthenticateError } from 'aedes';
 import { type Logger, silentLogger } from '../logger.js';
 
+export interface EmbeddedMqttBrokerOptions {
+  host?: string;
+  port?: number;
+  /** Serve MQTT over TLS (`mqtts://`) with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Accept only these credentials (default: anyone, like `allow_anonymous true`). */
+  users?: Readonly<Record<string, string>>;
+  logger?: Logger;
+}
+
 export interface EmbeddedMqttBroker {
-  /** `mqtt://127.0.0.1:<port>`. */
+  /** `mqtt://127.0.0.1:<port>` (`mqtts://` with TLS). */
   readonly url: string;
   readonly port: number;
   /** Drops every client connection (the broker keeps listening): a network blip for tests. */
@@ -25,17 +36,29 @@ export interface EmbeddedMqttBroker {
  * createMqttJsonAdapter({ connection: { url: broker.url }, points })
  * await broker.close()
  */
-export async function startEmbeddedMqttBroker(options: { host?: string; port?: number; logger?: Logger } = {}): Promise<EmbeddedMqttBroker> {
+export async function startEmbeddedMqttBroker(options: EmbeddedMqttBrokerOptions = {}): Promise<EmbeddedMqttBroker> {
   const logger = options.logger ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
-  const aedes = await Aedes.createBroker();
+  const users = options.users;
+  const aedes = await Aedes.createBroker(
+    users
+      ? {
+          authenticate: (_client, username, password, done) => {
+            if (username !== undefined && users[username] !== undefined && users[username] === password?.toString('utf8')) return done(null, true);
+            // CONNACK return code 4: bad user name or password.
+            done(Object.assign(new Error('bad user name or password'), { returnCode: 4 }) as AuthenticateError, false);
+          },
+        }
+      : {},
+  );
   const sockets = new Set<Socket>();
-  const makeServer = (): Server =>
-    createServer((s) => {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      aedes.handle(s);
-    });
+  const onSocket = (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    aedes.handle(s);
+  };
+  const tls = options.tls;
+  const makeServer = (): Server => (tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onSocket) : createServer(onSocket));
   let server = makeServer();
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
@@ -43,7 +66,7 @@ export async function startEmbeddedMqttBroker(options: { host?: string; port?: n
       server.listen(port, host, () => resolve((server.address() as { port: number }).port));
     });
   const port = await listen(options.port ?? 0);
-  const url = `mqtt://${host}:${port}`;
+  const url = `${tls ? 'mqtts' : 'mqtt'}://${host}:${port}`;
   logger.info({ url, broker: 'aedes' }, 'MQTT_URL not set: using an embedded in-process MQTT broker (aedes)');
 
   const dropClients = () => {
