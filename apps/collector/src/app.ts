@@ -31,10 +31,33 @@ export interface CollectorAppDeps {
   bus?: Bus;
   /** Protocol → adapter factory. Default: the shared registry, with the Modbus factories added. */
   adapterRegistry?: AdapterRegistry;
-  /** More device config sections for the simulated park (other simulated protocols), merged with its Modbus section. */
-  simulatedSections?: ((sim: SimulatedPark) => DeviceConfigInput | Promise<DeviceConfigInput>)[];
+  /**
+   * More device config sections for the simulated park (other simulated protocols), merged with
+   * its Modbus TCP section — which then leaves out the points these sections map (a point is
+   * read by one device only). A section that started servers returns `{ section, close }`; the
+   * app closes them on stop.
+   */
+  simulatedSections?: ((sim: SimulatedPark) => SimulatedSection | Promise<SimulatedSection>)[];
   /** Where `passwordEnv`/`tokenEnv` of the device config are looked up. */
   secrets?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A simulated protocol's device-config section, with the servers behind it when it started any. */
+export type SimulatedSection = DeviceConfigInput | { section: DeviceConfigInput; close(): Promise<void> };
+
+/** Model point ids the sections map (by `pointId` or `tag`). */
+function pointsMappedBy(sections: readonly DeviceConfigInput[], park: Park): Set<number> {
+  const byTag = new Map(park.points.map((p) => [p.tag, p.id]));
+  const ids = new Set<number>();
+  for (const section of sections) {
+    for (const device of section.devices) {
+      for (const p of device.points) {
+        const id = p.pointId ?? (p.tag === undefined ? undefined : byTag.get(p.tag));
+        if (id !== undefined) ids.add(id);
+      }
+    }
+  }
+  return ids;
 }
 
 /**
@@ -92,12 +115,20 @@ export async function startCollectorApp(config: CollectorConfig, deps: Collector
       deviceConfig = await loadDeviceConfigFile(config.deviceConfigFile);
       logger.info({ file: config.deviceConfigFile, devices: deviceConfig.devices.length }, 'device configuration loaded');
     } else {
+      const more: DeviceConfigInput[] = [];
+      for (const start of deps.simulatedSections ?? []) {
+        const result = await start(simulatedPark);
+        if ('section' in result) {
+          cleanups.push(() => result.close());
+          more.push(result.section);
+        } else more.push(result);
+      }
       const modbus = simulatedModbusDeviceConfig(simulatedPark.registerMap, {
         endpoint: { protocol: 'modbus-tcp', host: simulatedPark.host, port: simulatedPark.port },
         pollIntervalMs: config.modbus.pollIntervalMs,
         timeoutMs: config.modbus.timeoutMs,
+        omitPoints: pointsMappedBy(more, park),
       });
-      const more = await Promise.all((deps.simulatedSections ?? []).map((f) => f(simulatedPark)));
       deviceConfig = mergeDeviceConfigs([modbus, ...more], 'simulated park');
     }
     const { adapters } = await registry.build(deviceConfig, {

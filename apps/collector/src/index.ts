@@ -59,7 +59,7 @@ export type {
   OpcuaSecurityMode,
   OpcuaSecurityPolicy,
 } from './adapters/opcua/opcua-options.js';
-export type { CollectorAppDeps } from './app.js';
+export type { CollectorAppDeps, SimulatedSection } from './app.js';
 export { type CollectorApp, startCollectorApp } from './app.js';
 export { type Collector, type CollectorOptions, type CollectorStats, createCollector, DEFAULT_COLLECTOR_SOURCE } from './collector.js';
 export { type CollectorConfig, ConfigError, loadCollectorConfig, redactUrl } from './config.js';
@@ -114,7 +114,15 @@ export {
   startModbusFieldServer,
 } from './sim/modbus-field.js';
 export { answerPdu, crc16Modbus, type RtuFieldStats, serveModbusRtu } from './sim/modbus-rtu-field.js';
-export { createPtyPair, type PtyPair, type RtuFieldServer, startModbusRtuOverTcpServer, startModbusRtuSerialServer } from './sim/modbus-rtu-servers.js';
+export {
+  createPtyPair,
+  type PtyPair,
+  type RtuFieldServer,
+  type SimulatedModbusRtuField,
+  startModbusRtuOverTcpServer,
+  startModbusRtuSerialServer,
+  startSimulatedModbusRtuField,
+} from './sim/modbus-rtu-servers.js';
 export { BATTERY_ROUND_TRIP_EFFICIENCY, BATTERY_SOC_MAX, BATTERY_SOC_MIN, MANUAL_SETPOINT_HOLD_MS } from './sim/models/battery.js';
 export { BOILER_EFFICIENCY_LHV, gasFlowM3h, NATURAL_GAS_LHV_MJ_PER_M3 } from './sim/models/gas-boiler.js';
 export { type EmbeddedMqttBroker, startEmbeddedMqttBroker } from './sim/mqtt-broker.js';

@@ -9,6 +9,15 @@ export interface SimulatedModbusEndpoint {
   pollIntervalMs?: number;
   timeoutMs?: number;
   reconnect?: { initialDelayMs: number; maxDelayMs: number };
+  /**
+   * Assets left out of this section because another simulated protocol (OPC UA, MQTT, Modbus
+   * RTU) serves them — a model point may be mapped by one device only.
+   */
+  omitAssets?: ReadonlySet<string>;
+  /** Only these assets (applied before `omitAssets`). Default: all. */
+  onlyAssets?: ReadonlySet<string>;
+  /** Points left out (read through another simulated protocol). */
+  omitPoints?: ReadonlySet<number>;
 }
 
 /**
@@ -28,15 +37,17 @@ export function simulatedModbusDeviceConfig(registerMap: RegisterMap, options: S
     pollIntervalMs: options.pollIntervalMs,
     timeoutMs: options.timeoutMs,
     reconnect: options.reconnect,
-    points: registerMap.entries.map((e) => ({
-      pointId: e.pointId,
-      unitId: e.unitId,
-      table: e.table,
-      address: e.address,
-      dataType: e.dataType,
-      wordOrder: e.wordOrder,
-      writable: e.writable || undefined,
-    })),
+    points: registerMap.entries
+      .filter((e) => (options.onlyAssets?.has(e.assetId) ?? true) && !options.omitAssets?.has(e.assetId) && !options.omitPoints?.has(e.pointId))
+      .map((e) => ({
+        pointId: e.pointId,
+        unitId: e.unitId,
+        table: e.table,
+        address: e.address,
+        dataType: e.dataType,
+        wordOrder: e.wordOrder,
+        writable: e.writable || undefined,
+      })),
   };
   const device =
     endpoint.protocol === 'modbus-rtu'

@@ -3,11 +3,15 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DeviceConfigInput } from '@zcp/model';
 import { SerialPort } from 'serialport';
 import { CollectorError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { ModbusDataModel } from './modbus-data-model.js';
+import type { RegisterMap } from '../modbus/register-map.js';
+import { createParkModbusModel, type ModbusDataModel } from './modbus-data-model.js';
+import { simulatedModbusDeviceConfig } from './modbus-device-config.js';
 import { type RtuFieldStats, serveModbusRtu } from './modbus-rtu-field.js';
+import type { ParkSimulator } from './park-simulator.js';
 
 export interface RtuFieldServer {
   /** `host:port` for RTU over TCP, the device path for serial. */
@@ -154,4 +158,61 @@ export async function createPtyPair(options: { dir?: string } = {}): Promise<Pty
     throw e;
   }
   return { collectorEnd, deviceEnd, close };
+}
+
+export interface SimulatedModbusRtuField {
+  /** `host:port` (RTU over TCP) or the collector's pty end (serial). */
+  readonly endpoint: string;
+  /** The matching device-config section (one device, id `sim-modbus-rtu`) for `simulatedSections`. */
+  readonly section: DeviceConfigInput;
+  close(): Promise<void>;
+}
+
+/**
+ * The simulated park's devices also as a Modbus RTU endpoint — RTU frames over TCP, or a real
+ * serial line emulated by a socat pty pair — plus the device-config section that reads them.
+ * Serve disjoint assets here and in the Modbus TCP section (`omitAssets`): a point is mapped
+ * by one device only.
+ *
+ * @example
+ * const rtu = await startSimulatedModbusRtuField({ simulator, registerMap, transport: 'rtu', assets: new Set(['ev01']) })
+ * startCollectorApp(config, { logger, simulatedSections: [() => rtu.section] })
+ */
+export async function startSimulatedModbusRtuField(options: {
+  simulator: ParkSimulator;
+  registerMap: RegisterMap;
+  transport: 'rtu' | 'rtu-over-tcp';
+  /** Assets read over RTU. Default: all. */
+  assets?: ReadonlySet<string>;
+  pollIntervalMs?: number;
+  logger?: Logger;
+}): Promise<SimulatedModbusRtuField> {
+  const model = createParkModbusModel(options.simulator, options.registerMap, options.logger);
+  const common = { id: 'sim-modbus-rtu', onlyAssets: options.assets, pollIntervalMs: options.pollIntervalMs };
+  if (options.transport === 'rtu-over-tcp') {
+    const server = await startModbusRtuOverTcpServer({ model, logger: options.logger });
+    return {
+      endpoint: server.endpoint,
+      section: simulatedModbusDeviceConfig(options.registerMap, {
+        ...common,
+        endpoint: { protocol: 'modbus-rtu-over-tcp', host: '127.0.0.1', port: server.port },
+      }),
+      close: () => server.close(),
+    };
+  }
+  const pty = await createPtyPair();
+  try {
+    const server = await startModbusRtuSerialServer({ model, path: pty.deviceEnd, baudRate: 19200, logger: options.logger });
+    return {
+      endpoint: pty.collectorEnd,
+      section: simulatedModbusDeviceConfig(options.registerMap, { ...common, endpoint: { protocol: 'modbus-rtu', path: pty.collectorEnd, baudRate: 19200 } }),
+      close: async () => {
+        await server.close();
+        await pty.close();
+      },
+    };
+  } catch (e) {
+    await pty.close();
+    throw e;
+  }
 }
