@@ -316,6 +316,7 @@ export function createCollector(options: CollectorOptions): Collector {
         await stopAdapters(adapters);
         const left = await publisher.drain(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
         await replayer?.stop();
+        await spool?.flush(); // batches handed to the spool during drain are on disk before stop resolves
         if (spool && spool.pending() > 0)
           logger.warn({ batches: spool.pending(), bytes: spool.bytes() }, 'collector stopped with batches spooled; the next run replays them');
         metrics.publishQueue.set(0);
