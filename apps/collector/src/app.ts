@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { type Bus, connectNatsBus, createMemoryBus } from '@zcp/bus';
 import { type DeviceConfig, type DeviceConfigInput, demoPark, mergeDeviceConfigs, type Park } from '@zcp/model';
 import { Registry } from 'prom-client';
 import { registerModbusFactories } from './adapters/modbus/modbus-factory.js';
+import { registerMqttFactory } from './adapters/mqtt/mqtt-factory.js';
+import { registerLazyOpcuaFactory } from './adapters/opcua/load-opcua.js';
 import { type Collector, createCollector } from './collector.js';
 import { type CollectorConfig, redactUrl } from './config.js';
 import { type AdapterRegistry, defaultAdapterRegistry } from './devices/adapter-registry.js';
@@ -10,6 +13,7 @@ import { loadDeviceConfigFile } from './devices/load-device-config.js';
 import { toCollectorError } from './errors.js';
 import type { Logger } from './logger.js';
 import { simulatedModbusDeviceConfig } from './sim/modbus-device-config.js';
+import { simulatedFieldSections } from './sim/simulated-field.js';
 import { type SimulatedPark, startSimulatedPark } from './sim/simulated-park.js';
 import { type Clock, systemClock, systemRandom } from './system.js';
 
@@ -74,6 +78,8 @@ export async function startCollectorApp(config: CollectorConfig, deps: Collector
   const { logger } = deps;
   const registry = deps.adapterRegistry ?? defaultAdapterRegistry;
   if (!registry.has('modbus-tcp')) registerModbusFactories(registry);
+  if (!registry.has('mqtt')) registerMqttFactory(registry);
+  if (!registry.has('opc-ua')) registerLazyOpcuaFactory(registry, { pkiDir: join(config.sim.opcuaPkiDir, 'client') });
   const clock = deps.clock ?? systemClock;
   const park = deps.park ?? demoPark();
   const cleanups: (() => Promise<void>)[] = [];
@@ -116,7 +122,16 @@ export async function startCollectorApp(config: CollectorConfig, deps: Collector
       logger.info({ file: config.deviceConfigFile, devices: deviceConfig.devices.length }, 'device configuration loaded');
     } else {
       const more: DeviceConfigInput[] = [];
-      for (const start of deps.simulatedSections ?? []) {
+      const fieldSections = simulatedFieldSections({
+        protocols: config.sim.protocols,
+        mqttUrl: config.sim.mqttUrl,
+        opcuaPkiDir: config.sim.opcuaPkiDir,
+        tickMs: config.sim.tickMs,
+        pollIntervalMs: config.modbus.pollIntervalMs,
+        clock,
+        logger,
+      });
+      for (const start of [...fieldSections, ...(deps.simulatedSections ?? [])]) {
         const result = await start(simulatedPark);
         if ('section' in result) {
           cleanups.push(() => result.close());

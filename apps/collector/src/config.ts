@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CollectorError } from './errors.js';
+import { SIM_ALL_PROTOCOLS, SIM_FIELD_PROTOCOLS, type SimFieldProtocol } from './sim/field-protocols.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -37,13 +38,30 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Device/point configuration file (YAML or JSON); unset = the simulated park's own config. */
   DEVICE_CONFIG_FILE: z.string().min(1).optional(),
+  /**
+   * Protocols the simulated park speaks at once (comma-separated; its enterprises are dealt
+   * over them): modbus-tcp, modbus-rtu-over-tcp, modbus-rtu (needs socat), opc-ua, mqtt-json,
+   * mqtt-sparkplug, or `all` (everything but modbus-rtu).
+   */
+  SIM_PROTOCOLS: z
+    .string()
+    .default('modbus-tcp')
+    .transform((s) => (s.trim() === 'all' ? [...SIM_ALL_PROTOCOLS] : s.split(',').map((p) => p.trim())))
+    .pipe(z.array(z.enum(SIM_FIELD_PROTOCOLS)).min(1)),
+  /** Broker of the simulated MQTT devices (Mosquitto); unset = an embedded aedes broker. */
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?):\/\/\S+$/, 'must be mqtt://host:port (or mqtts://, ws://, wss://)')
+    .optional(),
+  /** PKI folder of the simulated OPC UA server and the collector's OPC UA client. */
+  OPCUA_PKI_DIR: z.string().min(1).default('.data/opcua-pki'),
 });
 
 export type CollectorEnv = z.infer<typeof EnvSchema>;
 
 export interface CollectorConfig {
   natsUrl: string | undefined;
-  sim: { seed: number; tickMs: number; sky: 'variable' | 'clear' };
+  sim: { seed: number; tickMs: number; sky: 'variable' | 'clear'; protocols: SimFieldProtocol[]; mqttUrl: string | undefined; opcuaPkiDir: string };
   modbus: { host: string; port: number; timeoutMs: number; pollIntervalMs: number };
   source: string;
   publishConcurrency: number;
@@ -54,7 +72,7 @@ export interface CollectorConfig {
 }
 
 /** Variables whose values may hold credentials (nats://user:pass@host): never echoed. */
-const SECRET_VARIABLES = new Set(['NATS_URL']);
+const SECRET_VARIABLES = new Set(['NATS_URL', 'MQTT_URL']);
 
 export class ConfigError extends CollectorError {
   constructor(readonly issues: string[]) {
@@ -88,7 +106,7 @@ export function loadCollectorConfig(env: Readonly<Record<string, string | undefi
   const e = parsed.data;
   return {
     natsUrl: e.NATS_URL,
-    sim: { seed: e.SIM_SEED, tickMs: e.SIM_TICK_MS, sky: e.SIM_SKY },
+    sim: { seed: e.SIM_SEED, tickMs: e.SIM_TICK_MS, sky: e.SIM_SKY, protocols: e.SIM_PROTOCOLS, mqttUrl: e.MQTT_URL, opcuaPkiDir: e.OPCUA_PKI_DIR },
     modbus: { host: e.MODBUS_HOST, port: e.MODBUS_PORT, timeoutMs: e.MODBUS_TIMEOUT_MS, pollIntervalMs: e.POLL_INTERVAL_MS },
     source: e.COLLECTOR_SOURCE,
     publishConcurrency: e.PUBLISH_CONCURRENCY,

@@ -104,6 +104,7 @@ export {
   registerCount,
   registerMapProblems,
 } from './modbus/register-map.js';
+export { SIM_ALL_PROTOCOLS, SIM_FIELD_PROTOCOLS, type SimFieldProtocol } from './sim/field-protocols.js';
 export { createParkModbusModel, type ModbusDataModel, modbusException } from './sim/modbus-data-model.js';
 export { type SimulatedModbusEndpoint, simulatedModbusDeviceConfig } from './sim/modbus-device-config.js';
 export {
@@ -141,6 +142,7 @@ export { type SimulatedOpcuaDeviceOptions, simulatedOpcuaDeviceConfig } from './
 export type { OpcuaFieldServer, OpcuaFieldServerOptions } from './sim/opcua-field/opcua-field-server.js';
 export { OPCUA_WRITABLE_METRICS, opcuaNodeIdOf } from './sim/opcua-field/opcua-naming.js';
 export { createParkSimulator, DEFAULT_MAX_SUBSTEP_MS, type ParkEnvironment, type ParkSimulator, type ParkSimulatorOptions } from './sim/park-simulator.js';
+export { assignAssetsToProtocols, type SimulatedFieldOptions, simulatedFieldSections } from './sim/simulated-field.js';
 export { DEFAULT_SIM_TICK_MS, type SimulatedPark, type SimulatedParkOptions, startSimulatedPark } from './sim/simulated-park.js';
 export type { SkyMode } from './sim/weather.js';
 export { type Clock, type Random, systemClock, systemRandom } from './system.js';

@@ -28,7 +28,8 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
     issues.push(...((e as { issues?: string[] }).issues ?? [String(e)]));
   }
   try {
-    collector = loadCollectorConfig(env);
+    // The demo speaks every field protocol at once unless told otherwise.
+    collector = loadCollectorConfig({ SIM_PROTOCOLS: 'all', ...env });
   } catch (e) {
     issues.push(...((e as { issues?: string[] }).issues ?? [String(e)]));
   }

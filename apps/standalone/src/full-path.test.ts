@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Bus, connectNatsBus, createMemoryBus } from '@zcp/bus';
 import { loadCollectorConfig, startCollectorApp } from '@zcp/collector';
 import { demoPark, telemetryStream } from '@zcp/model';
@@ -16,8 +19,9 @@ interface Backends {
 
 /**
  * The whole path with nothing stubbed: simulated devices → Modbus TCP → collector → bus →
- * relay → database. Every reading the collector published is stored exactly once, also
- * when the relay is restarted mid-stream.
+ * relay → database, with the simulated park speaking every field protocol at once (Modbus
+ * TCP, Modbus RTU over TCP, OPC UA, MQTT JSON, Sparkplug B). Every reading the collector
+ * published is stored exactly once, also when the relay is restarted mid-stream.
  */
 function fullPath(name: string, make: () => Promise<Backends>) {
   describe(`device → collector → bus → relay → database: ${name}`, () => {
@@ -25,6 +29,7 @@ function fullPath(name: string, make: () => Promise<Backends>) {
       const b = await make();
       const park = demoPark({ id: uniqueName('fp') });
       const ids = park.points.map((p) => p.id);
+      const pkiDir = await mkdtemp(join(tmpdir(), 'zcp-pki-'));
       const relayEnv = {
         PORT: '0',
         HOST: '127.0.0.1',
@@ -37,11 +42,14 @@ function fullPath(name: string, make: () => Promise<Backends>) {
       const store = await createReadingStore({ databaseUrl: b.databaseUrl, dataDir: undefined, logger });
       let relay: Relay = createRelay(loadRelayConfig(relayEnv), { parks: [park], bus: b.bus, store, logger });
       await relay.start();
-      const collector = await startCollectorApp(loadCollectorConfig({ MODBUS_PORT: '0', POLL_INTERVAL_MS: '200', SIM_TICK_MS: '200' }), {
-        logger,
-        park,
-        bus: b.bus,
-      });
+      const collector = await startCollectorApp(
+        loadCollectorConfig({ MODBUS_PORT: '0', POLL_INTERVAL_MS: '200', SIM_TICK_MS: '200', SIM_PROTOCOLS: 'all', OPCUA_PKI_DIR: pkiDir }),
+        {
+          logger,
+          park,
+          bus: b.bus,
+        },
+      );
       try {
         await waitFor(async () => (await store.count(ids)) > 2000, { timeoutMs: 20_000, what: 'first rows stored' });
         // Restart the relay while the collector keeps publishing.
@@ -56,6 +64,10 @@ function fullPath(name: string, make: () => Promise<Backends>) {
         expect(stats.batchesDropped).toBe(0);
         expect(stats.publishErrors).toBe(0);
         const published = stats.readingsReceived - stats.readingsRejected;
+        // Every protocol's adapter delivered good readings.
+        const byProtocol = new Map(stats.adapters.map((a) => [a.protocol, a.pointsRead]));
+        for (const protocol of ['modbus-tcp', 'modbus-rtu-over-tcp', 'opc-ua', 'mqtt'] as const)
+          expect(byProtocol.get(protocol) ?? 0, protocol).toBeGreaterThan(0);
         expect(published).toBeGreaterThan(3 * park.points.length);
         await waitFor(async () => (await store.count(ids)) >= published, { timeoutMs: 20_000, what: `${published} rows` });
         await new Promise((r) => setTimeout(r, 300));
@@ -64,6 +76,7 @@ function fullPath(name: string, make: () => Promise<Backends>) {
         await collector.stop();
         await relay.stop();
         await store.close();
+        await rm(pkiDir, { recursive: true, force: true });
         await b.bus.deleteStream(telemetryStream(park.id).name);
         await b.cleanup();
       }

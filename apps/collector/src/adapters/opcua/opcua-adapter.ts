@@ -104,6 +104,8 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
     live = up;
     status.state = up ? 'connected' : 'disconnected';
     if (up) {
+      // A subscription that just went live is silent only from now on, not since 1970.
+      heard();
       if (everLive) status.reconnects++;
       everLive = true;
       settleFirstOutcome?.();
