@@ -5,13 +5,9 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRelayConfig } from './config.js';
 import { createRelay, type Relay } from './relay.js';
-import type { ReadingStore } from './storage/reading-store.js';
+import type { PipelineEnv } from './test-support/pipeline-envs.js';
 
-export interface PipelineEnv {
-  bus: Bus;
-  store: ReadingStore;
-  cleanup(): Promise<void>;
-}
+export type { PipelineEnv } from './test-support/pipeline-envs.js';
 
 const T0 = Date.parse('2026-11-25T00:00:00Z');
 

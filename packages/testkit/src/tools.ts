@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { describe } from 'vitest';
+import { describeWhenAvailable } from './servers.js';
 
 /** A command a test needs: on PATH by name, or a probe command that must exit 0. */
 export type ToolRequirement = string | { name: string; probe: readonly [string, ...string[]] };
@@ -46,19 +46,5 @@ export function toolAvailable(tool: ToolRequirement): boolean {
  */
 export function describeWithTool(tools: readonly ToolRequirement[], title: string, body: () => void): void {
   const missing = tools.filter((t) => !toolAvailable(t)).map((t) => (typeof t === 'string' ? t : t.name));
-  if (missing.length === 0) {
-    describe(title, body);
-    return;
-  }
-  const reason = `missing tool(s): ${missing.join(', ')} (Debian: apt-get install -y ${missing.join(' ')})`;
-  if (process.env.ZCP_REQUIRE_SERVERS === '1') {
-    describe(title, () => {
-      throw new Error(`ZCP_REQUIRE_SERVERS=1 but ${reason}`);
-    });
-    return;
-  }
-  process.stderr.write(`\n[testkit] SKIPPING "${title}": ${reason}. Set ZCP_REQUIRE_SERVERS=1 to fail instead.\n`);
-  // Skipped on purpose and said out loud above: the machine lacks the tool.
-  // biome-ignore lint/suspicious/noSkippedTests: a loud, reasoned skip outside CI; CI fails instead (ZCP_REQUIRE_SERVERS=1)
-  describe.skip(title, body);
+  describeWhenAvailable(title, missing.length ? `missing tool(s): ${missing.join(', ')} (Debian: apt-get install -y ${missing.join(' ')})` : undefined, body);
 }

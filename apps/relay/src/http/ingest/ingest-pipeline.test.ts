@@ -1,12 +1,11 @@
-import { connectNatsBus, createMemoryBus } from '@zcp/bus';
 import { demoPark, type Park, telemetryStream } from '@zcp/model';
-import { createTestDatabase, describeWithServer, serverUrls, uniqueName, waitFor } from '@zcp/testkit';
+import { uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRelayConfig } from '../../config.js';
 import { createRelay, type Relay } from '../../relay.js';
 import type { PipelineEnv } from '../../relay-pipeline-contract.js';
-import { createPgliteStore, createPostgresStore } from '../../storage/index.js';
+import { forEachPipelineEnv } from '../../test-support/pipeline-envs.js';
 import { createStaticDeviceAuthenticator, type IngestResponse, sha256Hex } from './index.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -73,34 +72,4 @@ function ingestPipelineSuite(name: string, makeEnv: () => Promise<PipelineEnv>):
   });
 }
 
-ingestPipelineSuite('embedded (in-process bus + PGlite)', async () => {
-  const bus = createMemoryBus();
-  const store = await createPgliteStore({});
-  await store.migrate();
-  return {
-    bus,
-    store,
-    cleanup: async () => {
-      await bus.close();
-      await store.close();
-    },
-  };
-});
-
-await describeWithServer(['nats', 'postgres'], 'real servers', () => {
-  ingestPipelineSuite('real servers (NATS JetStream + PostgreSQL)', async () => {
-    const db = await createTestDatabase('zcp_ingest');
-    const bus = await connectNatsBus({ url: serverUrls.nats });
-    const store = await createPostgresStore({ url: db.url });
-    await store.migrate();
-    return {
-      bus,
-      store,
-      cleanup: async () => {
-        await bus.close();
-        await store.close();
-        await db.drop();
-      },
-    };
-  });
-});
+await forEachPipelineEnv('zcp_ingest', ingestPipelineSuite);
