@@ -5,7 +5,7 @@ describe('loadCollectorConfig', () => {
   it('has working defaults for an empty environment (memory bus, simulated park)', () => {
     expect(loadCollectorConfig({})).toEqual({
       natsUrl: undefined,
-      sim: { seed: 2025, tickMs: 1000, sky: 'variable' },
+      sim: { seed: 2025, tickMs: 1000, sky: 'variable', protocols: ['modbus-tcp'], mqttUrl: undefined, opcuaPkiDir: '.data/opcua-pki' },
       modbus: { host: '127.0.0.1', port: 5020, timeoutMs: 1000, pollIntervalMs: 1000 },
       source: 'collector',
       publishConcurrency: 8,
