@@ -117,6 +117,6 @@ export {
   type SanityFlag,
   type SanityReason,
   type SanityResult,
-} from './quality/index.js';
+} from './quality/sanity.js';
 export { createRng, hashString, type Rng } from './random/seeded.js';
 export { clearSkyIrradiance, type PvSurface, planeOfArrayIrradiance, SOLAR_CONSTANT_WM2, type SolarPosition, solarPosition } from './solar/solar-position.js';

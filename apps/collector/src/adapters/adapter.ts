@@ -90,3 +90,8 @@ export interface ProtocolAdapter {
   write?(pointId: number, value: number): Promise<WriteResult>;
   status(): AdapterStatus;
 }
+
+/** The status of an adapter that has not started yet: every counter at zero. */
+export function initialAdapterStatus(id: string, protocol: AdapterProtocol): AdapterStatus {
+  return { id, protocol, state: 'idle', polls: 0, overruns: 0, requests: 0, requestErrors: 0, pointsRead: 0, pointsBad: 0, reconnects: 0 };
+}

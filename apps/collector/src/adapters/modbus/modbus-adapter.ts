@@ -5,7 +5,16 @@ import { type Logger, silentLogger } from '../../logger.js';
 import { planReads, type ReadBlock } from '../../modbus/read-plan.js';
 import type { RegisterMap, RegisterMapEntry } from '../../modbus/register-map.js';
 import { type Clock, type Random, systemClock, systemRandom } from '../../system.js';
-import type { AdapterObserver, AdapterProtocol, AdapterState, AdapterStatus, ProtocolAdapter, ReadingSink, WriteResult } from '../adapter.js';
+import {
+  type AdapterObserver,
+  type AdapterProtocol,
+  type AdapterState,
+  type AdapterStatus,
+  initialAdapterStatus,
+  type ProtocolAdapter,
+  type ReadingSink,
+  type WriteResult,
+} from '../adapter.js';
 import { type BackoffOptions, backoffDelayMs } from '../backoff.js';
 import {
   closeClient,
@@ -93,18 +102,7 @@ export function createModbusAdapter(options: ModbusAdapterOptions): ProtocolAdap
   /** Last error code per block, so a persistent failure is logged once, not every poll. */
   const blockError = new Map<ReadBlock, string>();
 
-  const status: AdapterStatus = {
-    id,
-    protocol,
-    state: 'idle',
-    polls: 0,
-    overruns: 0,
-    requests: 0,
-    requestErrors: 0,
-    pointsRead: 0,
-    pointsBad: 0,
-    reconnects: 0,
-  };
+  const status: AdapterStatus = initialAdapterStatus(id, protocol);
   let sink: ReadingSink | undefined;
   let observer: AdapterObserver = {};
   let client: ModbusClient | undefined;

@@ -2,7 +2,7 @@ import type { Quality, Reading } from '@zcp/model';
 import { CollectorError, type ErrorInfo, errorInfo, toCollectorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../../system.js';
-import type { AdapterObserver, AdapterProtocol, AdapterState, AdapterStatus, ReadingSink } from '../adapter.js';
+import { type AdapterObserver, type AdapterProtocol, type AdapterState, type AdapterStatus, initialAdapterStatus, type ReadingSink } from '../adapter.js';
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
@@ -49,18 +49,7 @@ export function createPushCore(options: {
 }): PushCore {
   const { id, assetOf, clock, logger } = options;
   if (!(options.flushIntervalMs > 0)) throw new CollectorError('config_invalid', 'flushIntervalMs must be positive');
-  const status: AdapterStatus = {
-    id,
-    protocol: options.protocol,
-    state: 'idle',
-    polls: 0,
-    overruns: 0,
-    requests: 0,
-    requestErrors: 0,
-    pointsRead: 0,
-    pointsBad: 0,
-    reconnects: 0,
-  };
+  const status: AdapterStatus = initialAdapterStatus(id, options.protocol);
   const last = new Map<number, number>();
   /** When each point last had a good value (or when the connection came up, before its first). */
   const freshAt = new Map<number, number>();

@@ -5,7 +5,15 @@ import type { ClientSession, ClientSubscription, DataType, DataValue, OPCUAClien
 import { CollectorError, type ErrorInfo, toCollectorError } from '../../errors.js';
 import { silentLogger } from '../../logger.js';
 import { systemClock, systemRandom } from '../../system.js';
-import type { AdapterObserver, AdapterState, AdapterStatus, ProtocolAdapter, ReadingSink, WriteResult } from '../adapter.js';
+import {
+  type AdapterObserver,
+  type AdapterState,
+  type AdapterStatus,
+  initialAdapterStatus,
+  type ProtocolAdapter,
+  type ReadingSink,
+  type WriteResult,
+} from '../adapter.js';
 import { backoffDelayMs } from '../backoff.js';
 import { discoverPointNodes } from './opcua-browse.js';
 import { createOpcuaClient } from './opcua-client.js';
@@ -47,18 +55,7 @@ export function createOpcuaAdapter(options: OpcuaAdapterOptions): ProtocolAdapte
   const points = new Map<number, { assetId: string; node?: OpcuaNode }>(o.points.map((p) => [p.pointId, { assetId: p.assetId, node: p.node }]));
   const lastValue = new Map<number, number>();
   const pending = new Map<number, Reading>();
-  const status: AdapterStatus = {
-    id,
-    protocol: 'opc-ua',
-    state: 'idle',
-    polls: 0,
-    overruns: 0,
-    requests: 0,
-    requestErrors: 0,
-    pointsRead: 0,
-    pointsBad: 0,
-    reconnects: 0,
-  };
+  const status: AdapterStatus = initialAdapterStatus(id, 'opc-ua');
   let sink: ReadingSink | undefined;
   let observer: AdapterObserver = {};
   let stopped = false;
