@@ -64,9 +64,12 @@ export function registersOf(format: Pick<RegisterFormat, 'dataType' | 'length'>)
 const swap16 = (w: number) => ((w & 0xff) << 8) | (w >> 8);
 
 /** Registers (as the device holds them) → big-endian bytes of the value. */
-function toView(words: ArrayLike<number>, offset: number, n: number, format: RegisterFormat): DataView {
+/** Numeric values are at most 4 registers: decoded through one scratch view (read at once, never kept). */
+const SCRATCH = new DataView(new ArrayBuffer(8));
+
+function toView(words: ArrayLike<number>, offset: number, n: number, format: RegisterFormat, scratch?: DataView): DataView {
   if (offset < 0 || offset + n > words.length) throw new RangeError(`need ${n} registers at offset ${offset}, have ${words.length}`);
-  const view = new DataView(new ArrayBuffer(n * 2));
+  const view = scratch && n * 2 <= scratch.byteLength ? scratch : new DataView(new ArrayBuffer(n * 2));
   for (let i = 0; i < n; i++) {
     const w = words[format.wordOrder === 'little' && format.dataType !== 'string' ? offset + n - 1 - i : offset + i] as number;
     view.setUint16(i * 2, format.byteOrder === 'little' ? swap16(w) : w);
@@ -140,7 +143,7 @@ export function decodeRegisters(words: ArrayLike<number>, offset: number, format
     if (mapped !== undefined) return mapped;
     return text.trim() === '' ? Number.NaN : Number(text) * format.scale + (format.offset ?? 0);
   }
-  const view = toView(words, offset, registersOf(format), format);
+  const view = toView(words, offset, registersOf(format), format, SCRATCH);
   let raw: number;
   switch (format.dataType) {
     case 'float32':

@@ -5,6 +5,9 @@
 // few seconds; the adapter's sink counts good readings. One JSON line per run on stdout.
 // Run: MQTT_URL=mqtt://127.0.0.1:1883 npx tsx --conditions=source apps/collector/src/adapters/mqtt/bench-mqtt-throughput.ts
 // (without MQTT_URL it uses an embedded aedes broker).
+// BENCH_CONFIGS picks runs (json-qos1, json-qos0, sparkplug; default all, one after another);
+// BENCH_START_AT (epoch ms) holds the measured window until then, so the collector bench can
+// measure every protocol in one shared window.
 import { demoPark } from '@zcp/model';
 import { startEmbeddedMqttBroker } from '../../sim/mqtt-broker.js';
 import { startMqttJsonPublisher } from '../../sim/mqtt-json-publisher.js';
@@ -19,6 +22,8 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 /** Full-park rounds the publishers may run ahead of the adapter; BENCH_WINDOW_ROUNDS=0 → open loop. */
 const WINDOW_ROUNDS = Number(process.env.BENCH_WINDOW_ROUNDS ?? 4);
 const OPEN_LOOP = WINDOW_ROUNDS === 0;
+const CONFIGS = (process.env.BENCH_CONFIGS ?? 'json-qos1,json-qos0,sparkplug').split(',');
+const START_AT = Number(process.env.BENCH_START_AT ?? 0);
 const embedded = process.env.MQTT_URL ? undefined : await startEmbeddedMqttBroker();
 const url = process.env.MQTT_URL ?? (embedded?.url as string);
 const brokerName = embedded ? 'aedes (embedded)' : 'mosquitto';
@@ -56,9 +61,10 @@ async function measure(name: string, adapter: ProtocolAdapter, startSource: () =
   // Devices start after the adapter listens, so it sees their births (no late-join rebirth in the figure).
   const source = await startSource();
   const { round, extra } = source;
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, Math.max(300, START_AT - Date.now())));
   good = bad = first = last = 0;
   let rounds = 0;
+  const windowStartedAt = Date.now();
   const start = performance.now();
   const base = adapter.status().requests;
   while (performance.now() - start < DURATION_MS) {
@@ -88,6 +94,7 @@ async function measure(name: string, adapter: ProtocolAdapter, startSource: () =
     bench: name,
     broker: brokerName,
     windowRounds: OPEN_LOOP ? 'open loop' : WINDOW_ROUNDS,
+    windowStartedAt,
     ...extra(),
     rounds,
     pointsSent: sent,
@@ -101,7 +108,7 @@ async function measure(name: string, adapter: ProtocolAdapter, startSource: () =
   });
 }
 
-for (const qos of [1, 0] as const) {
+for (const qos of ([1, 0] as const).filter((q) => CONFIGS.includes(`json-qos${q}`))) {
   const prefix = `zcpbench_${tag}_q${qos}`;
   const adapter = createMqttJsonAdapter({ connection: { url }, points: parkJsonPoints(park, { prefix }), flushIntervalMs: 100 });
   await measure('mqtt-json', adapter, async () => {
@@ -115,7 +122,7 @@ for (const qos of [1, 0] as const) {
   });
 }
 
-{
+if (CONFIGS.includes('sparkplug')) {
   const group = `zcpbench_${tag}`;
   const adapter = createSparkplugAdapter({ connection: { url }, group, points: parkSparkplugPoints(park), flushIntervalMs: 100 });
   await measure('mqtt-sparkplug-b', adapter, async () => {

@@ -2,6 +2,8 @@
 // all 1,083 points subscribed. The simulator steps every sampling interval (noon, so nearly
 // every value moves), so the offered load is "changed values per second"; the adapter should
 // deliver all of them. One JSON line per configuration, then one summary line.
+// BENCH_CONFIGS picks runs as `security@intervalMs` (e.g. `SignAndEncrypt@100`; default all
+// four); BENCH_START_AT (epoch ms) holds the measured window until then (see the MQTT bench).
 // Run: npx tsx --conditions=source apps/collector/src/adapters/opcua/bench-opcua-throughput.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,8 +36,10 @@ const configs: { intervalMs: number; securityMode: OpcuaSecurityMode; securityPo
   // The server's sampling floor: probes where the adapter (or the server) stops keeping up.
   { intervalMs: 50, securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' },
 ];
+const START_AT = Number(process.env.BENCH_START_AT ?? 0);
+const picked = process.env.BENCH_CONFIGS?.split(',');
 const results: object[] = [];
-for (const c of configs) {
+for (const c of configs.filter((c) => !picked || picked.includes(`${c.securityMode}@${c.intervalMs}`))) {
   // Offered load: values that actually changed per simulator step.
   let changed = 0;
   let previous = new Map(simulator.values());
@@ -72,8 +76,10 @@ for (const c of configs) {
   );
   // Steady state only: start counting after the initial values are in.
   while (firstCompleteMs === undefined) await new Promise((r) => setTimeout(r, 20));
+  if (START_AT > Date.now()) await new Promise((r) => setTimeout(r, START_AT - Date.now()));
   const deliveredAt0 = delivered;
   changed = 0;
+  const windowStartedAt = Date.now();
   const m0 = performance.now();
   await new Promise((r) => setTimeout(r, DURATION_MS));
   const elapsedS = (performance.now() - m0) / 1000;
@@ -87,6 +93,7 @@ for (const c of configs) {
     samplingIntervalMs: c.intervalMs,
     publishingIntervalMs: c.intervalMs,
     security: `${c.securityMode}/${c.securityPolicy}`,
+    windowStartedAt,
     subscribeToFirstCompleteMs: Math.round(firstCompleteMs),
     deliveredPointsPerS: Math.round(steady / elapsedS),
     offeredChangesPerS: Math.round(offered / elapsedS),
