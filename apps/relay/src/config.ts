@@ -13,6 +13,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(nats|tls|wss?):\/\/\S+$/, 'must be nats://host:port (or tls://, ws://, wss://)')
     .optional(),
+  /** JSON file with the park model(s) to serve (one Park or an array); default: the demo park. */
+  PARK_FILE: z.string().optional(),
   /** PGlite data directory; `memory` keeps the embedded database in memory only. */
   DATA_DIR: z.string().default('.data/pglite'),
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
@@ -39,6 +41,7 @@ export interface RelayConfig {
   host: string;
   port: number;
   databaseUrl: string | undefined;
+  parkFile: string | undefined;
   natsUrl: string | undefined;
   /** undefined → in-memory PGlite. */
   dataDir: string | undefined;
@@ -72,6 +75,7 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    parkFile: e.PARK_FILE,
     natsUrl: e.NATS_URL,
     dataDir: e.DATA_DIR === 'memory' ? undefined : e.DATA_DIR,
     webDistDir: e.WEB_DIST_DIR,

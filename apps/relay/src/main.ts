@@ -1,4 +1,5 @@
-import { demoPark } from '@zcp/model';
+import { readFileSync } from 'node:fs';
+import { demoPark, type Park, ParkSchema } from '@zcp/model';
 import { pino } from 'pino';
 import { ConfigError, loadRelayConfig } from './config.js';
 import { createRelay } from './relay.js';
@@ -15,7 +16,26 @@ try {
   throw e;
 }
 const logger = pino({ level: config.logLevel, name: 'relay' });
-const relay = createRelay(config, { parks: [demoPark()], logger });
+
+/** The parks to serve: PARK_FILE (one park or an array, validated) or the demo park. */
+function loadParks(file: string | undefined): Park[] {
+  if (file === undefined) return [demoPark()];
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    process.stderr.write(`PARK_FILE ${file}: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const parsed = ParkSchema.array().safeParse(Array.isArray(json) ? json : [json]);
+  if (!parsed.success) {
+    process.stderr.write(`PARK_FILE ${file}: invalid park model:\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}\n`);
+    process.exit(2);
+  }
+  return parsed.data;
+}
+
+const relay = createRelay(config, { parks: loadParks(config.parkFile), logger });
 await relay.start();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -100,7 +100,9 @@ export function busContract(name: string, makeBus: () => Promise<BusUnderTest>):
 
     it('stores publishes with rising sequence numbers and a durable consumer gets each exactly once, in order', async () => {
       const p = await freshPark();
+      const before = Date.now();
       const acks = await publishMany((i) => p.subject(`a${i % 5}`), 200);
+      const after = Date.now();
       expect(new Set(acks.map((a) => a.stream))).toEqual(new Set([p.stream]));
       expect(acks.every((a) => !a.duplicate)).toBe(true);
       expect(acks.map((a) => a.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
@@ -114,6 +116,8 @@ export function busContract(name: string, makeBus: () => Promise<BusUnderTest>):
 
       expect(r.got.map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
       expect(r.got.every((m) => m.deliveryCount === 1)).toBe(true);
+      // The store time (the start of publish → commit latency); a server clock may be a little off.
+      expect(r.got.every((m) => m.storedAtMs >= before - 1000 && m.storedAtMs <= after + 1000)).toBe(true);
       for (const m of r.got) {
         const i = indexOf.get(m.seq) ?? -1;
         expect([m.subject, dec(m.data)]).toEqual([p.subject(`a${i % 5}`), `m${i}`]);

@@ -14,6 +14,8 @@ export interface DurableMessage extends BusMessage {
   seq: number;
   /** 1 on first delivery, >1 when redelivered. */
   deliveryCount: number;
+  /** When the stream stored the message (epoch ms): publish → commit latency starts here. */
+  storedAtMs: number;
 }
 
 export interface StreamSpec {

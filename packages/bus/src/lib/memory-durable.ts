@@ -8,6 +8,7 @@ export interface Delivery {
   subject: string;
   data: Uint8Array;
   deliveryCount: number;
+  storedAtMs: number;
   /** Distinguishes this delivery from a later redelivery of the same message. */
   token: number;
 }
@@ -227,5 +228,5 @@ export class MemoryDurable {
 }
 
 function toDelivery(m: StoredMessage, p: Pending): Delivery {
-  return { seq: m.seq, subject: m.subject, data: m.data, deliveryCount: p.deliveryCount, token: p.token };
+  return { seq: m.seq, subject: m.subject, data: m.data, deliveryCount: p.deliveryCount, storedAtMs: m.storedAtMs, token: p.token };
 }
