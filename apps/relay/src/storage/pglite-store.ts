@@ -60,11 +60,18 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
   const pg = await PGlite.create(dataDir === undefined ? {} : { dataDir });
   logger.debug({ dataDir: dataDir ?? 'memory', ms: Math.round(performance.now() - started) }, 'pglite started');
 
+  const target = pgliteMigrationTarget(pg);
   return {
     kind: 'pglite',
+    sql: {
+      async query<T>(text: string, params: unknown[] = []) {
+        return (await pg.query<T>(text, params)).rows;
+      },
+      transaction: target.transaction,
+    },
 
     async migrate() {
-      return applyMigrations(pgliteMigrationTarget(pg), await loadMigrations(), logger);
+      return applyMigrations(target, await loadMigrations(), logger);
     },
 
     async insertReadings(readings: readonly Reading[]) {

@@ -73,11 +73,18 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     onnotice: (notice) => logger.debug({ notice: notice.message }, 'postgres notice'),
   });
 
+  const target = postgresMigrationTarget(sql);
   return {
     kind: 'postgres',
+    sql: {
+      async query<T>(text: string, params: unknown[] = []) {
+        return [...(await sql.unsafe(text, params as Params))] as T[];
+      },
+      transaction: target.transaction,
+    },
 
     async migrate() {
-      return applyMigrations(postgresMigrationTarget(sql), await loadMigrations(), logger);
+      return applyMigrations(target, await loadMigrations(), logger);
     },
 
     async insertReadings(readings: readonly Reading[]) {

@@ -1,4 +1,5 @@
 import type { HistoryBucket, PointState, Reading } from '@zcp/model';
+import type { SqlClient } from './sql-client.js';
 
 /**
  * Where readings live. Two implementations keep one contract
@@ -7,6 +8,8 @@ import type { HistoryBucket, PointState, Reading } from '@zcp/model';
  */
 export interface ReadingStore {
   readonly kind: 'postgres' | 'pglite';
+  /** Plain SQL on the same database, for modules with their own statements (rollups). */
+  readonly sql: SqlClient;
   /** Applies pending versioned migrations (idempotent, safe to call at every start-up). */
   migrate(): Promise<{ applied: string[] }>;
   /**
