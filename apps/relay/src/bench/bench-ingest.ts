@@ -396,6 +396,9 @@ async function runBench(o: BenchOptions, cleanup: Cleanup): Promise<number> {
   groups.generator = fixedPids([gen.child.pid]);
   groups['nats-server'] = pidsByComm('nats-server');
   groups.postgres = pidsByComm('postgres');
+  // The backends serving this run's database (the relays' connections), apart from the rest
+  // of the server (its auxiliary processes, and anyone else's sessions).
+  groups['pg-run-db'] = pidsByComm('postgres', { cmdlineIncludes: ` ${dbName} ` });
   groups.orchestrator = fixedPids([process.pid]);
   const tracker = new ProcessTracker(groups);
   await tracker.sample();
@@ -530,7 +533,9 @@ async function runBench(o: BenchOptions, cleanup: Cleanup): Promise<number> {
       `  ${name.padEnd(12)} ${r.cpu_cores.toFixed(2)} cores  peak RSS ${fmt(r.peak_rss_mb)} MB${r.processes > 1 ? ` (sum of ${r.processes} processes; private+largest shared ${fmt(r.peak_private_plus_shared_mb)} MB)` : ''}`,
     );
   }
-  out('  (nats-server and postgres are the shared servers: their figures include any other client using them meanwhile)');
+  out(
+    "  (nats-server and postgres are the machine's shared servers: their figures include any other client meanwhile; pg-run-db = the backends connected to this run's database)",
+  );
   out(`load average after: ${loadAfter}`);
   out(
     `target (≥ ${fmt(TARGET.readingsPerS)}/s for ${TARGET.windowS} s, p99 ≤ ${TARGET.p99Ms} ms, 0 lost / 0 duplicated): ${targetMet ? 'MET' : 'not met'}` +

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixedPids, ProcessTracker, type ProcSample, parseProcStat, parseProcStatus, readProcess } from './bench-proc-stats.js';
+import { fixedPids, ProcessTracker, type ProcSample, parseProcStat, parseProcStatus, pidsByComm, readProcess } from './bench-proc-stats.js';
 
 describe('parseProcStat', () => {
   it('reads ppid and utime + stime after the last parenthesis, even when the name holds some', () => {
@@ -26,6 +27,16 @@ describe('readProcess', () => {
     expect(me?.pid).toBe(process.pid);
     expect(me?.vmRssKb).toBeGreaterThan(0);
     expect(await readProcess(2 ** 22 + 1)).toBeUndefined();
+  });
+});
+
+describe('pidsByComm', () => {
+  it('finds this process by its name, narrowed by its command line', async () => {
+    const comm = readFileSync('/proc/self/comm', 'utf8').trim();
+    const cmdline = readFileSync('/proc/self/cmdline', 'utf8');
+    expect(await pidsByComm(comm)()).toContain(process.pid);
+    expect(await pidsByComm(comm, { cmdlineIncludes: cmdline.slice(0, 12) })()).toContain(process.pid);
+    expect(await pidsByComm(comm, { cmdlineIncludes: 'no process has this in its command line \u0001' })()).toEqual([]);
   });
 });
 

@@ -75,27 +75,31 @@ export function fixedPids(pids: readonly (number | undefined)[]): PidSource {
 }
 
 /**
- * Every process whose name (comm, 15 characters at most) is exactly `comm`. Scanning /proc
- * costs the bench CPU the figures should not include, so the list is refreshed every
- * `rescanMs` only (a process born in between is first seen, and counted from 0, later).
+ * Every process whose name (comm, 15 characters at most) is exactly `comm` and, when given,
+ * whose command line (PostgreSQL backends put their database there) includes
+ * `cmdlineIncludes`. Scanning /proc costs the bench CPU the figures should not include, so
+ * the list is refreshed every `rescanMs` only (a process born in between is first seen, and
+ * counted from 0, later).
  */
-export function pidsByComm(comm: string, rescanMs = 2000): PidSource {
+export function pidsByComm(comm: string, options: { cmdlineIncludes?: string; rescanMs?: number } = {}): PidSource {
+  const rescanMs = options.rescanMs ?? 2000;
   let cached: number[] = [];
   let scannedAt = Number.NEGATIVE_INFINITY;
   return async () => {
     if (performance.now() - scannedAt < rescanMs) return cached;
     scannedAt = performance.now();
-    cached = await scanComm(comm);
+    cached = await scanComm(comm, options.cmdlineIncludes);
     return cached;
   };
 }
 
-async function scanComm(comm: string): Promise<number[]> {
+async function scanComm(comm: string, cmdlineIncludes: string | undefined): Promise<number[]> {
   const out: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if ((await readFile(`/proc/${entry}/comm`, 'utf8')).trim() === comm) out.push(Number(entry));
+      if ((await readFile(`/proc/${entry}/comm`, 'utf8')).trim() !== comm) continue;
+      if (cmdlineIncludes === undefined || (await readFile(`/proc/${entry}/cmdline`, 'utf8')).includes(cmdlineIncludes)) out.push(Number(entry));
     } catch {
       // the process ended while we looked
     }

@@ -97,6 +97,11 @@ export async function startRelayProcess(o: StartRelayOptions): Promise<RelayProc
     },
   };
 
+  // A relay that dies mid-run shows up as a stalled drain; say why.
+  void exited.then((code) => {
+    if (!stopping) o.onLine(`[${o.name}] exited unexpectedly (code ${code})`);
+  });
+
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let early: number | null | undefined;
   exited.then((code) => {
