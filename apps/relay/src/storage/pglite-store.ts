@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { HistoryBucket, PointState, Reading } from '@zcp/model';
 import { applyMigrations, loadMigrations, type MigrationTarget } from './migrations.js';
+import { createDayPartitionCache, MARK_PENDING_MINUTES, maintainPartitions, minutesOf } from './partitions.js';
 import {
   COUNT_ALL,
   COUNT_OF_POINTS,
@@ -58,6 +59,7 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
   // on a fresh checkout. URL-style dirs (memory://, idb://) are not paths.
   if (dataDir !== undefined && !dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
   const pg = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const partitions = createDayPartitionCache(async <T>(text: string, params: unknown[]) => (await pg.query<T>(text, params)).rows);
   logger.debug({ dataDir: dataDir ?? 'memory', ms: Math.round(performance.now() - started) }, 'pglite started');
 
   const target = pgliteMigrationTarget(pg);
@@ -76,9 +78,18 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
 
     async insertReadings(readings: readonly Reading[]) {
       if (readings.length === 0) return { inserted: 0 };
-      // One statement, hence one transaction: the whole batch is stored or none of it.
-      const result = await pg.query(INSERT_READINGS, readingColumns(readings));
-      return { inserted: result.affectedRows ?? 0 };
+      const columns = readingColumns(readings); // validates before anything is written
+      await partitions.ensureFor(readings);
+      // Embedded: a set-based idempotent insert is fast enough; the COPY writer is PostgreSQL's.
+      return pg.transaction(async (tx) => {
+        const result = await tx.query(INSERT_READINGS, columns);
+        await tx.query(MARK_PENDING_MINUTES, [minutesOf(readings)]);
+        return { inserted: result.affectedRows ?? 0 };
+      });
+    },
+
+    maintainPartitions(tables, nowMs) {
+      return maintainPartitions(async <T>(text: string, params: unknown[]) => (await pg.query<T>(text, params)).rows, tables, nowMs);
     },
 
     async history(pointId, fromMs, toMs, bucketMs) {

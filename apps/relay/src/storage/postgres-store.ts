@@ -1,16 +1,16 @@
 import type { HistoryBucket, PointState, Reading } from '@zcp/model';
 import postgres from 'postgres';
+import { createCopyWriter } from './copy-writer.js';
 import { applyMigrations, loadMigrations, type MigrationTarget } from './migrations.js';
+import { maintainPartitions } from './partitions.js';
 import {
   COUNT_ALL,
   COUNT_OF_POINTS,
   HISTORY,
   historyParams,
-  INSERT_READINGS,
   LATEST_OF_ALL,
   LATEST_OF_POINTS,
   pointIdsParam,
-  readingColumns,
   toHistoryBucket,
   toPointState,
 } from './reading-sql.js';
@@ -21,8 +21,10 @@ export interface PostgresStoreOptions {
   /** `postgres://user@host:port/db`. */
   url: string;
   logger?: StorageLogger;
-  /** Pool size (default 10). */
+  /** Pool size for queries (default 10). */
   maxConnections?: number;
+  /** Connections of the COPY writer, one per concurrent storage worker (default 2). */
+  writerConnections?: number;
 }
 
 const DEFAULT_MAX_CONNECTIONS = 10;
@@ -72,6 +74,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     // The driver prints notices to the console by default; ours are chatter like "already exists, skipping".
     onnotice: (notice) => logger.debug({ notice: notice.message }, 'postgres notice'),
   });
+  const writer = createCopyWriter({ url: options.url, connections: options.writerConnections, logger });
 
   const target = postgresMigrationTarget(sql);
   return {
@@ -88,10 +91,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async insertReadings(readings: readonly Reading[]) {
-      if (readings.length === 0) return { inserted: 0 };
-      // One statement, hence one transaction: the whole batch is stored or none of it.
-      const result = await sql.unsafe(INSERT_READINGS, readingColumns(readings) as Params);
-      return { inserted: result.count };
+      const { inserted, merged } = await writer.write(readings);
+      if (merged) logger.info({ readings: readings.length, inserted }, 'readings already stored (redelivery): merged, duplicates skipped');
+      return { inserted };
+    },
+
+    maintainPartitions(tables, nowMs) {
+      return maintainPartitions(async <T>(text: string, params: unknown[]) => [...(await sql.unsafe(text, params as Params))] as T[], tables, nowMs);
     },
 
     async history(pointId, fromMs, toMs, bucketMs) {
@@ -130,7 +136,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async close() {
-      await sql.end({ timeout: CLOSE_TIMEOUT_S });
+      await Promise.all([sql.end({ timeout: CLOSE_TIMEOUT_S }), writer.close()]);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { HistoryBucket, PointState, Reading } from '@zcp/model';
+import type { PartitionedTable, PartitionMaintenance } from './partitions.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -14,9 +15,12 @@ export interface ReadingStore {
   migrate(): Promise<{ applied: string[] }>;
   /**
    * Stores readings in one transaction. Idempotent: a (pointId, ts) already stored is
-   * skipped, so a redelivered batch never creates duplicate rows.
+   * skipped, so a redelivered batch never creates duplicate rows. The same transaction
+   * creates a missing day partition first and marks the touched minutes for the rollups.
    */
   insertReadings(readings: readonly Reading[]): Promise<{ inserted: number }>;
+  /** Creates partitions ahead and drops those past retention (see partitions.ts). */
+  maintainPartitions(tables: readonly PartitionedTable[], nowMs: number): Promise<PartitionMaintenance>;
   /** Buckets of `bucketMs` between from (inclusive) and to (exclusive), oldest first. */
   history(pointId: number, fromMs: number, toMs: number, bucketMs: number): Promise<HistoryBucket[]>;
   /** Latest reading of each point (optionally only the given ones) — warms the live state. */
