@@ -22,6 +22,10 @@ const EnvSchema = z.object({
   /** Most telemetry messages the storage worker commits in one transaction. */
   STORAGE_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(256),
   STORAGE_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  /** How often the rollup worker looks for closed minutes to roll up; 0 turns it off. */
+  ROLLUP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** How long after a minute ends its readings may still be committing before it is rolled. */
+  ROLLUP_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** Push-ingest device tokens as JSON: [{deviceId, tokenSha256, assets?, points?}] (see http/ingest). */
   INGEST_DEVICES: z.string().optional(),
   /** …or the path of a JSON file with that list. */
@@ -49,6 +53,7 @@ export interface RelayConfig {
   logLevel: RelayEnv['LOG_LEVEL'];
   storageBatchMessages: number;
   storageMaxWaitMs: number;
+  rollup: { intervalMs: number; graceMs: number };
   ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
 }
 
@@ -82,6 +87,7 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     logLevel: e.LOG_LEVEL,
     storageBatchMessages: e.STORAGE_BATCH_MESSAGES,
     storageMaxWaitMs: e.STORAGE_MAX_WAIT_MS,
+    rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS },
     ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },
   };
 }

@@ -21,6 +21,7 @@ import { createRelayMetrics, type RelayMetrics } from './observability/metrics.j
 import { ParkRegistry } from './parks/park-registry.js';
 import { createReadingStore } from './storage/index.js';
 import type { ReadingStore } from './storage/reading-store.js';
+import { type RollupWorker, startRollupWorker } from './storage/rollups/index.js';
 
 export interface RelayDeps {
   parks: readonly Park[];
@@ -67,6 +68,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
   const consumers: Consumer[] = [];
   const subscriptions: Subscription[] = [];
   let dbReachable = false;
+  let rollups: RollupWorker | undefined;
 
   const status = (): RelayStatus => ({
     bus: bus?.kind ?? 'memory',
@@ -142,6 +144,15 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
       if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
       dbReachable = true;
       for (const entry of parks.list()) entry.live.seed(await store.latest(entry.index.park.points.map((p) => p.id)));
+      if (config.rollup.intervalMs > 0)
+        rollups = startRollupWorker({
+          db: store.sql,
+          logger: logger.child({ component: 'rollups' }),
+          now,
+          intervalMs: config.rollup.intervalMs,
+          graceMs: config.rollup.graceMs,
+          maxMinutesPerRound: 1_000,
+        });
 
       if (!bus) {
         if (config.natsUrl) {
@@ -181,6 +192,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
       });
       for (const s of subscriptions.splice(0)) s.unsubscribe();
       for (const c of consumers.splice(0)) await c.stop();
+      await rollups?.stop();
       if (!deps.bus) await bus?.close();
       if (!deps.store) await store?.close();
       logger.info('relay stopped');

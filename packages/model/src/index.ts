@@ -1,5 +1,6 @@
 // The domain, runtime-agnostic: no `node:` imports; runs in the browser, Node and edge workers.
 
+export { co2TonnesOfKwh, type GridEmissionFactor, NATIONAL_GRID_FACTOR_2023 } from './carbon/grid-factor.js';
 export {
   BYTE_ORDERS,
   type ByteOrder,
@@ -33,6 +34,7 @@ export {
 } from './devices/parse-device-config.js';
 export { type BuildParkOptions, buildPark, type EnterpriseSeed } from './park/build-park.js';
 export { DEMO_ENTERPRISES, DEMO_PARK_ID, demoPark, generatePark } from './park/demo-park.js';
+export { type EnergyMeter, energyMeters, enterpriseOfAsset } from './park/energy-meters.js';
 export { ASSET_METRICS, LOAD_KINDS, type MetricSpec, metricSpec } from './park/metrics.js';
 export { indexPark, type ParkIndex } from './park/park-index.js';
 export {
@@ -70,7 +72,20 @@ export {
   type Vec3,
   Vec3Schema,
 } from './park/schema.js';
-export { type HistoryBucket, MAX_HISTORY_BUCKETS, MAX_HISTORY_RANGE_MS, type PointHistory, type PointState, type Problem } from './protocol/http-api.js';
+export {
+  type EnergyBucket,
+  type HistoryBucket,
+  type HistoryResolution,
+  MAX_HISTORY_BUCKETS,
+  MAX_HISTORY_RANGE_MS,
+  type ParkEnergy,
+  type PointHistory,
+  type PointState,
+  type Problem,
+  ROLLUP_RESOLUTION_MS,
+  ROLLUP_RESOLUTIONS,
+  type RollupResolution,
+} from './protocol/http-api.js';
 export {
   type ClientToServerEvents,
   DELTA_INTERVAL_MS,

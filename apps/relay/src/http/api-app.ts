@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ParkRegistry } from '../parks/park-registry.js';
 import type { ReadingStore } from '../storage/reading-store.js';
+import { historyFromRollups } from '../storage/rollups/index.js';
 import { ApiError, problemResponse, toProblem } from './api-error.js';
+import { registerEnergyRoute } from './energy-route.js';
 import { resolveHistoryRange } from './history-range.js';
 import { type IngestDeps, registerIngestRoute } from './ingest/index.js';
 import { openApiDocument } from './openapi.js';
@@ -47,16 +49,22 @@ export function createApiApp(deps: ApiDeps): Hono {
     if (!id.success) throw ApiError.fromZod('invalid_point_id', id.error, 'path');
     if (!deps.parks.ofPoint(id.data)) throw new ApiError(404, 'point_not_found', `no point with id ${id.data}`);
     const range = resolveHistoryRange(c.req.query(), deps.now());
-    const buckets = await deps.store.history(id.data, range.fromMs, range.toMs, range.bucketMs);
+    const buckets =
+      range.resolution === 'raw'
+        ? await deps.store.history(id.data, range.fromMs, range.toMs, range.bucketMs)
+        : await historyFromRollups(deps.store.sql, { pointId: id.data, ...range });
     const body: PointHistory = {
       pointId: id.data,
       from: new Date(range.fromMs).toISOString(),
       to: new Date(range.toMs).toISOString(),
       bucketMs: range.bucketMs,
+      resolution: range.resolution,
       buckets,
     };
     return c.json(body);
   });
+
+  registerEnergyRoute(app, { park: (parkId) => requirePark(deps, parkId).index.park, sql: () => deps.store.sql, now: deps.now });
 
   if (deps.ingest) registerIngestRoute(app, () => deps.parks.list().map((e) => e.index.park), deps.ingest, deps.now);
 

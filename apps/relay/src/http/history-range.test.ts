@@ -28,6 +28,33 @@ describe('resolveHistoryRange', () => {
   });
 
   it.each([
+    ['1 hour', 3600_000, 'raw', 5_000],
+    ['6 hours', 6 * 3600_000, 'raw', 30_000],
+    ['1 day', 86400_000, '1m', 120_000],
+    ['7 days', 7 * 86400_000, '1m', 900_000],
+    ['30 days', 30 * 86400_000, '1h', 3600_000],
+    ['90 days', 90 * 86400_000, '1h', 3 * 3600_000],
+    ['1 year', 365 * 86400_000, '1d', 86400_000],
+  ])('a range of %s picks its level and bucket width', (_label, rangeMs, resolution, bucketMs) => {
+    const r = resolveHistoryRange({ from: new Date(NOW - rangeMs).toISOString(), to: new Date(NOW).toISOString() }, NOW);
+    expect(r).toEqual({ fromMs: NOW - rangeMs, toMs: NOW, bucketMs, resolution });
+  });
+
+  it('the bucket width is a whole number of the resolution, also when one is asked for', () => {
+    for (const rangeMs of [60_000, 3600_000, 6 * 3600_000 + 1, 86400_000, 8 * 86400_000, 91 * 86400_000, 399 * 86400_000]) {
+      for (const resolution of [undefined, '1m', '1h', '1d'] as const) {
+        const r = resolveHistoryRange({ from: new Date(NOW - rangeMs).toISOString(), to: new Date(NOW).toISOString(), resolution }, NOW);
+        if (r.resolution !== 'raw') expect(r.bucketMs % { '1m': 60_000, '1h': 3600_000, '1d': 86400_000 }[r.resolution], `${rangeMs} ${resolution}`).toBe(0);
+      }
+    }
+    expect(resolveHistoryRange({ from: '2025-11-25T12:00:00Z', to: '2026-11-25T12:00:00Z', resolution: 'raw' }, NOW)).toMatchObject({
+      resolution: 'raw',
+      bucketMs: 43_200_000,
+    });
+  });
+
+  it.each([
+    [{ resolution: '5m' }, 'invalid_query'],
     [{ from: 'yesterday' }, 'invalid_query'],
     [{ to: '2026-11-25' }, 'invalid_query'],
     [{ from: '2026-11-25T12:00:00Z', to: '2026-11-25T11:00:00Z' }, 'invalid_range'],

@@ -57,8 +57,46 @@ export const openApiDocument = {
             schema: { type: 'string', format: 'date-time' },
             description: 'End (exclusive), ISO 8601 with zone; default: now',
           },
+          {
+            name: 'resolution',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['raw', '1m', '1h', '1d'] },
+            description: 'Stored level to read; default by range: ≤ 6 h raw, ≤ 7 d 1m, ≤ 90 d 1h, else 1d (the unrolled tail always from raw)',
+          },
         ],
         responses: { 200: json('Buckets', { $ref: '#/components/schemas/PointHistory' }), 400: problem, 404: problem },
+      },
+    },
+    '/api/parks/{parkId}/energy': {
+      get: {
+        summary: 'Energy (kWh, from meter counter increases, resets counted from 0) and carbon (tCO2) of the park and each enterprise per bucket',
+        parameters: [
+          parkIdParam,
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', format: 'date-time' },
+            description: 'Start, floored to the resolution; default: `to` minus 1 hour',
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', format: 'date-time' },
+            description: 'End (exclusive), ceiled to the resolution; default: now',
+          },
+          {
+            name: 'resolution',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['1m', '1h', '1d'] },
+            description: 'Default: 1m up to a day, 1h up to 90 days, else 1d; at most 10,000 buckets',
+          },
+          { name: 'by', in: 'query', required: false, schema: { type: 'string', enum: ['enterprise'] } },
+        ],
+        responses: { 200: json('Energy windows', { $ref: '#/components/schemas/ParkEnergy' }), 400: problem, 404: problem },
       },
     },
     '/api/ingest': {
@@ -203,6 +241,35 @@ export const openApiDocument = {
           },
         },
       },
+      EnergyBucket: {
+        type: 'object',
+        properties: {
+          t: { type: 'integer', description: 'bucket start, epoch ms' },
+          importKwh: { type: 'number' },
+          exportKwh: { type: 'number' },
+          netKwh: { type: 'number' },
+          co2T: { type: 'number', description: 'netKwh × emission factor, tonnes CO2' },
+        },
+      },
+      ParkEnergy: {
+        type: 'object',
+        properties: {
+          parkId: { type: 'string' },
+          from: { type: 'string', format: 'date-time' },
+          to: { type: 'string', format: 'date-time' },
+          resolution: { type: 'string', enum: ['1m', '1h', '1d'] },
+          bucketMs: { type: 'integer' },
+          emissionFactor: { type: 'object', properties: { kgCo2PerKwh: { type: 'number' }, source: { type: 'string' } } },
+          park: { type: 'array', items: { $ref: '#/components/schemas/EnergyBucket' } },
+          enterprises: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { enterpriseId: { type: 'string' }, buckets: { type: 'array', items: { $ref: '#/components/schemas/EnergyBucket' } } },
+            },
+          },
+        },
+      },
       PointHistory: {
         type: 'object',
         properties: {
@@ -210,6 +277,7 @@ export const openApiDocument = {
           from: { type: 'string', format: 'date-time' },
           to: { type: 'string', format: 'date-time' },
           bucketMs: { type: 'integer' },
+          resolution: { type: 'string', enum: ['raw', '1m', '1h', '1d'], description: 'Stored level the buckets were read from' },
           buckets: {
             type: 'array',
             items: {

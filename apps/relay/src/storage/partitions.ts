@@ -1,4 +1,5 @@
 import type { Reading } from '@zcp/model';
+import { ROLLUP_TABLES } from './rollups/tables.js';
 
 /**
  * The time-partitioned tables and how they are kept: partitions created `ahead` units in
@@ -26,7 +27,7 @@ export const DEFAULT_RETENTION: RetentionConfig = { rawDays: 30 };
 
 /** Every partitioned table, with its retention from the configuration. */
 export function partitionedTables(retention: RetentionConfig = DEFAULT_RETENTION): PartitionedTable[] {
-  return [{ table: 'readings', unit: 'day', ahead: 3, retentionDays: retention.rawDays }];
+  return [{ table: 'readings', unit: 'day', ahead: 3, retentionDays: retention.rawDays }, ...ROLLUP_TABLES];
 }
 
 const DAY_MS = 86_400_000;
