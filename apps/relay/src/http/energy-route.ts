@@ -52,16 +52,15 @@ export function resolveEnergyRange(query: Record<string, string | undefined>, no
   return { fromMs, toMs, resolution };
 }
 
-/** Increases (kWh) of a series' import and export groups → buckets with whole-Wh energies and carbon. */
-function toBuckets(rows: readonly EnergyRow[], importGroup: number, exportGroup: number): EnergyBucket[] {
+/** Increases (kWh) of one series' import and export rows → buckets with whole-Wh energies and carbon. */
+function toBuckets(importRows: readonly EnergyRow[], exportRows: readonly EnergyRow[]): EnergyBucket[] {
   const byT = new Map<number, { importWh: number; exportWh: number }>();
-  for (const r of rows) {
-    if (r.group !== importGroup && r.group !== exportGroup) continue;
-    const b = byT.get(r.t) ?? { importWh: 0, exportWh: 0 };
-    // Whole Wh, so import − export and the carbon below are exact integers before one division.
-    if (r.group === importGroup) b.importWh += Math.round(r.increase * 1000);
-    else b.exportWh += Math.round(r.increase * 1000);
-    byT.set(r.t, b);
+  // Whole Wh, so import − export and the carbon below are exact integers before one division.
+  for (const r of importRows) byT.set(r.t, { importWh: Math.round(r.increase * 1000), exportWh: 0 });
+  for (const r of exportRows) {
+    const b = byT.get(r.t);
+    if (b) b.exportWh = Math.round(r.increase * 1000);
+    else byT.set(r.t, { importWh: 0, exportWh: Math.round(r.increase * 1000) });
   }
   return [...byT.entries()]
     .sort(([a], [b]) => a - b)
@@ -102,6 +101,14 @@ export function registerEnergyRoute(app: Hono, deps: EnergyRouteDeps): void {
       toMs: range.toMs,
       resolution: range.resolution,
     });
+    // Rows come one per (group, bucket): split them by group once.
+    const byGroup = new Map<number, EnergyRow[]>();
+    for (const r of rows) {
+      const list = byGroup.get(r.group);
+      if (list) list.push(r);
+      else byGroup.set(r.group, [r]);
+    }
+    const series = (i: number): EnergyBucket[] => toBuckets(byGroup.get(2 * i) ?? [], byGroup.get(2 * i + 1) ?? []);
     const body: ParkEnergy = {
       parkId: park.id,
       from: new Date(range.fromMs).toISOString(),
@@ -109,8 +116,8 @@ export function registerEnergyRoute(app: Hono, deps: EnergyRouteDeps): void {
       resolution: range.resolution,
       bucketMs: ROLLUP_RESOLUTION_MS[range.resolution],
       emissionFactor: { kgCo2PerKwh: NATIONAL_GRID_FACTOR_2023.gCo2PerMwh / 1e6, source: NATIONAL_GRID_FACTOR_2023.source },
-      park: toBuckets(rows, 2 * parkGroup, 2 * parkGroup + 1),
-      enterprises: park.enterprises.map((e, i) => ({ enterpriseId: e.id, buckets: toBuckets(rows, 2 * i, 2 * i + 1) })),
+      park: series(parkGroup),
+      enterprises: park.enterprises.map((e, i) => ({ enterpriseId: e.id, buckets: series(i) })),
     };
     return c.json(body);
   });
