@@ -22,6 +22,12 @@ const EnvSchema = z.object({
   /** Most telemetry messages the storage worker commits in one transaction. */
   STORAGE_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(256),
   STORAGE_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  /** Storage pullers per park in this relay, each with its own database connection. */
+  STORAGE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  /** Raw readings are kept this many days; older day partitions are dropped whole. */
+  RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /** How often partitions are created ahead and dropped past retention. */
+  PARTITION_MAINTENANCE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   /** How often the rollup worker looks for closed minutes to roll up; 0 turns it off. */
   ROLLUP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** How long after a minute ends its readings may still be committing before it is rolled. */
@@ -53,6 +59,9 @@ export interface RelayConfig {
   logLevel: RelayEnv['LOG_LEVEL'];
   storageBatchMessages: number;
   storageMaxWaitMs: number;
+  storageWorkers: number;
+  retention: { rawDays: number };
+  partitionMaintenanceMs: number;
   rollup: { intervalMs: number; graceMs: number };
   ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
 }
@@ -87,6 +96,9 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     logLevel: e.LOG_LEVEL,
     storageBatchMessages: e.STORAGE_BATCH_MESSAGES,
     storageMaxWaitMs: e.STORAGE_MAX_WAIT_MS,
+    storageWorkers: e.STORAGE_WORKERS,
+    retention: { rawDays: e.RAW_RETENTION_DAYS },
+    partitionMaintenanceMs: e.PARTITION_MAINTENANCE_MS,
     rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS },
     ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },
   };

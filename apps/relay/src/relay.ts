@@ -15,11 +15,13 @@ import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
 import { createStaticDeviceAuthenticator, type DeviceAuthenticator, parseDeviceTokens } from './http/ingest/index.js';
 import { subscribeLive } from './ingest/live-subscriber.js';
-import { startStorageWorker } from './ingest/storage-worker.js';
+import { createStorageGate, type StorageGate } from './ingest/storage-gate.js';
+import { startStorageWorkers } from './ingest/storage-worker.js';
 import { attachSocketFanout, type SocketFanout } from './live/socket-fanout.js';
 import { createRelayMetrics, type RelayMetrics } from './observability/metrics.js';
 import { ParkRegistry } from './parks/park-registry.js';
 import { createReadingStore } from './storage/index.js';
+import { partitionedTables } from './storage/partitions.js';
 import type { ReadingStore } from './storage/reading-store.js';
 import { type RollupWorker, startRollupWorker } from './storage/rollups/index.js';
 
@@ -68,6 +70,8 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
   const consumers: Consumer[] = [];
   const subscriptions: Subscription[] = [];
   let dbReachable = false;
+  let gate: StorageGate | undefined;
+  let maintenance: NodeJS.Timeout | undefined;
   let rollups: RollupWorker | undefined;
 
   const status = (): RelayStatus => ({
@@ -75,6 +79,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     db: store?.kind ?? 'pglite',
     busConnected: bus?.isConnected() ?? false,
     dbReachable,
+    storagePaused: gate?.state().paused ?? false,
   });
 
   const app = new Hono();
@@ -86,8 +91,15 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
   app.get('/readyz', async (c) => {
     dbReachable = store ? await store.ping().catch(() => false) : false;
     const s = status();
-    if (s.dbReachable && s.busConnected) return c.json({ status: 'ready', checks: s });
-    const why = [!s.dbReachable && `database (${s.db}) unreachable`, !s.busConnected && `bus (${s.bus}) disconnected`].filter(Boolean).join('; ');
+    const paused = gate?.state();
+    if (s.dbReachable && s.busConnected && !paused?.paused) return c.json({ status: 'ready', checks: s });
+    const why = [
+      !s.dbReachable && `database (${s.db}) unreachable`,
+      !s.busConnected && `bus (${s.bus}) disconnected`,
+      paused?.paused && `storage paused ${Math.round((now() - paused.sinceMs) / 1000)} s ago after a failed write (${paused.reason}); JetStream keeps the data`,
+    ]
+      .filter(Boolean)
+      .join('; ');
     return problemResponse({ type: 'https://zcp.dev/problems/not_ready', title: 'Service Unavailable', status: 503, code: 'not_ready', detail: why });
   });
   const metricsRegistry = deps.extraMetrics?.length ? Registry.merge([metrics.registry, ...deps.extraMetrics]) : metrics.registry;
@@ -139,10 +151,26 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
 
     async start() {
       const t0 = performance.now();
-      store ??= await createReadingStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+      store ??= await createReadingStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, writerConnections: config.storageWorkers });
       const { applied } = await store.migrate();
       if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
       dbReachable = true;
+      const maintain = async () => {
+        try {
+          const r = await store?.maintainPartitions(partitionedTables(config.retention), now());
+          if (r && r.dropped.length > 0) {
+            metrics.partitionsDropped.inc(r.dropped.length);
+            logger.info({ dropped: r.dropped }, 'retention: partitions dropped');
+          }
+        } catch (err) {
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'partition maintenance failed; retried next round');
+        }
+      };
+      await maintain();
+      maintenance = setInterval(maintain, config.partitionMaintenanceMs);
+      maintenance.unref();
+      const readyStore = store;
+      gate = createStorageGate({ ping: () => readyStore.ping(), logger, metrics, now });
       for (const entry of parks.list()) entry.live.seed(await store.latest(entry.index.park.points.map((p) => p.id)));
       if (config.rollup.intervalMs > 0)
         rollups = startRollupWorker({
@@ -167,7 +195,18 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
         const park = entry.index.park;
         subscriptions.push(subscribeLive(park, bus, entry.live, logger));
         consumers.push(
-          await startStorageWorker({ park, bus, store, logger, metrics, batchMessages: config.storageBatchMessages, maxWaitMs: config.storageMaxWaitMs }),
+          ...(await startStorageWorkers({
+            park,
+            bus,
+            store,
+            logger,
+            metrics,
+            batchMessages: config.storageBatchMessages,
+            maxWaitMs: config.storageMaxWaitMs,
+            workers: config.storageWorkers,
+            gate,
+            now,
+          })),
         );
       }
 
@@ -191,6 +230,8 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
         server.closeAllConnections();
       });
       for (const s of subscriptions.splice(0)) s.unsubscribe();
+      clearInterval(maintenance);
+      gate?.stop();
       for (const c of consumers.splice(0)) await c.stop();
       await rollups?.stop();
       if (!deps.bus) await bus?.close();

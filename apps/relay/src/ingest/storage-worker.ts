@@ -1,8 +1,9 @@
-import type { Bus, Consumer } from '@zcp/bus';
+import type { Bus, Consumer, DurableMessage } from '@zcp/bus';
 import { decodeTelemetryBatch, type Park, type Reading, readingsOf, storageConsumer, telemetryStream } from '@zcp/model';
 import type { Logger } from 'pino';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { ReadingStore } from '../storage/reading-store.js';
+import type { StorageGate } from './storage-gate.js';
 
 export interface StorageWorkerOptions {
   park: Park;
@@ -10,23 +11,39 @@ export interface StorageWorkerOptions {
   store: ReadingStore;
   logger: Logger;
   metrics: RelayMetrics;
+  /** Flush size: most messages committed in one transaction. */
   batchMessages: number;
+  /** Flush time: longest wait for a batch to fill. */
   maxWaitMs: number;
+  /** Pullers sharing the durable in this relay (each with its own database connection). */
+  workers: number;
+  gate: StorageGate;
+  now?: () => number;
 }
 
 /**
- * Moves one park's telemetry from its durable JetStream consumer into the database. A whole
- * pulled batch is committed in one transaction and acked only after the commit (the bus
- * acks when the handler resolves), so a crash at any point redelivers, and the store's
- * (point_id, ts) idempotence turns the redelivery into a no-op.
+ * Moves one park's telemetry from its durable JetStream consumer into the database: `workers`
+ * pullers per relay, all relays sharing the one durable (work queue: adding relays adds
+ * throughput). A whole pulled batch is committed in one transaction and acked only after the
+ * commit (the bus acks when the handler resolves), so a crash at any point redelivers, and
+ * the store's (point_id, ts) idempotence turns the redelivery into a no-op. A failed commit
+ * pauses every puller through the gate until the database answers again.
  */
-export async function startStorageWorker(o: StorageWorkerOptions): Promise<Consumer> {
+export async function startStorageWorkers(o: StorageWorkerOptions): Promise<Consumer[]> {
   const stream = telemetryStream(o.park.id);
   await o.bus.ensureStream(stream);
   const pointAsset = new Map(o.park.points.map((p) => [p.id, p.assetId]));
   const log = o.logger.child({ component: 'storage-worker', parkId: o.park.id });
+  const now = o.now ?? Date.now;
+  const consumers: Consumer[] = [];
+  for (let i = 0; i < o.workers; i++) {
+    const c = await o.bus.consume({ stream: stream.name, durable: storageConsumer(o.park.id), batchSize: o.batchMessages, maxWaitMs: o.maxWaitMs }, handle);
+    o.gate.add(c);
+    consumers.push(c);
+  }
+  return consumers;
 
-  return o.bus.consume({ stream: stream.name, durable: storageConsumer(o.park.id), batchSize: o.batchMessages, maxWaitMs: o.maxWaitMs }, async (messages) => {
+  async function handle(messages: DurableMessage[]): Promise<void> {
     const readings: Reading[] = [];
     for (const msg of messages) {
       o.metrics.messagesConsumed.inc();
@@ -60,10 +77,13 @@ export async function startStorageWorker(o: StorageWorkerOptions): Promise<Consu
       o.metrics.readingsDuplicate.inc(readings.length - inserted);
     } catch (err) {
       o.metrics.storeErrors.inc();
-      log.warn({ err, messages: messages.length }, 'storage transaction failed; batch will be redelivered');
+      log.warn({ err: err instanceof Error ? err.message : String(err), messages: messages.length }, 'storage transaction failed; batch will be redelivered');
+      o.gate.failed(err);
       throw err;
     } finally {
       end();
     }
-  });
+    const committedAt = now();
+    for (const msg of messages) o.metrics.ingestLatencySeconds.observe(Math.max(0, committedAt - msg.storedAtMs) / 1000);
+  }
 }

@@ -40,6 +40,18 @@ export function createRelayMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    ingestLatencySeconds: new Histogram({
+      name: 'zcp_relay_ingest_latency_seconds',
+      help: 'Publish → commit: from when JetStream stored a telemetry message to the commit of its readings',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    storagePaused: new Gauge({
+      name: 'zcp_relay_storage_paused',
+      help: '1 while the storage workers have stopped pulling because the database is failing (backpressure)',
+      registers: [registry],
+    }),
+    partitionsDropped: new Counter({ name: 'zcp_relay_partitions_dropped_total', help: 'Partitions dropped by retention', registers: [registry] }),
     socketClients: new Gauge({ name: 'zcp_relay_socket_clients', help: 'Connected socket.io clients', registers: [registry] }),
     deltasSent: new Counter({ name: 'zcp_relay_deltas_sent_total', help: 'Coalesced state deltas emitted to park rooms', registers: [registry] }),
     httpRequests: new Counter({

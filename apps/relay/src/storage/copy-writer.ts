@@ -2,7 +2,7 @@ import type { Reading } from '@zcp/model';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { COPY_READINGS, encodeReadingsCopy } from './copy-binary.js';
-import { createDayPartitionCache, MARK_PENDING_MINUTES, minutesOf } from './partitions.js';
+import { createDayPartitionCache, MARK_PENDING_MINUTES, minutesOf, NO_PARTITION } from './partitions.js';
 import type { StorageLogger } from './storage-logger.js';
 
 /*
@@ -14,8 +14,6 @@ import type { StorageLogger } from './storage-logger.js';
  */
 
 const UNIQUE_VIOLATION = '23505';
-/** "no partition of relation … found for row": a day dropped by retention meanwhile. */
-const NO_PARTITION = '23514';
 
 const CREATE_STAGING = `create temp table if not exists staging_readings (
   point_id int4, ts timestamptz, value float8, quality int2
@@ -73,6 +71,9 @@ export function createCopyWriter(options: CopyWriterOptions): CopyWriter {
   });
   // An idle client whose server went away emits here; without a listener it would crash the process.
   pool.on('error', (err) => options.logger.warn({ err: err.message }, 'postgres writer: idle connection lost'));
+  // A checked-out client has no pool listener: a server shutdown mid-write would be an
+  // unhandled 'error' event (a crash). The failing query rejects anyway; this only logs.
+  pool.on('connect', (client) => client.on('error', (err) => options.logger.warn({ err: err.message }, 'postgres writer: connection lost')));
   let closing: Promise<void> | undefined;
   const partitions = createDayPartitionCache(async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[]);
 
@@ -80,35 +81,13 @@ export function createCopyWriter(options: CopyWriterOptions): CopyWriter {
     async write(readings) {
       if (readings.length === 0) return { inserted: 0, merged: false };
       const data = encodeReadingsCopy(readings); // validates every reading first
-      await partitions.ensureFor(readings);
-      const client = await pool.connect();
-      let broken: Error | undefined;
       try {
-        await client.query('begin');
-        let inserted = readings.length;
-        let merged = false;
-        await client.query('savepoint copy_readings');
-        try {
-          await copyIn(client, COPY_READINGS, data);
-        } catch (e) {
-          if (codeOf(e) !== UNIQUE_VIOLATION) throw e;
-          await client.query('rollback to savepoint copy_readings');
-          await client.query(CREATE_STAGING);
-          await copyIn(client, COPY_STAGING, data);
-          inserted = (await client.query(MERGE_STAGING)).rowCount ?? 0;
-          merged = true;
-        }
-        await client.query(MARK_PENDING_MINUTES, [minutesOf(readings)]);
-        await client.query('commit');
-        return { inserted, merged };
+        return await attempt(readings, data);
       } catch (e) {
-        if (codeOf(e) === NO_PARTITION) partitions.forget();
-        await client.query('rollback').catch((err: Error) => {
-          broken = err; // the connection is gone: don't return it to the pool
-        });
-        throw e;
-      } finally {
-        client.release(broken);
+        if (codeOf(e) !== NO_PARTITION) throw e;
+        // A day this writer knew was dropped by retention (maybe by another relay): re-create, once.
+        partitions.forget();
+        return attempt(readings, data);
       }
     },
 
@@ -117,4 +96,36 @@ export function createCopyWriter(options: CopyWriterOptions): CopyWriter {
       return closing;
     },
   };
+
+  async function attempt(readings: readonly Reading[], data: Uint8Array): Promise<{ inserted: number; merged: boolean }> {
+    await partitions.ensureFor(readings);
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      let inserted = readings.length;
+      let merged = false;
+      await client.query('savepoint copy_readings');
+      try {
+        await copyIn(client, COPY_READINGS, data);
+      } catch (e) {
+        if (codeOf(e) !== UNIQUE_VIOLATION) throw e;
+        await client.query('rollback to savepoint copy_readings');
+        await client.query(CREATE_STAGING);
+        await copyIn(client, COPY_STAGING, data);
+        inserted = (await client.query(MERGE_STAGING)).rowCount ?? 0;
+        merged = true;
+      }
+      await client.query(MARK_PENDING_MINUTES, [minutesOf(readings)]);
+      await client.query('commit');
+      return { inserted, merged };
+    } catch (e) {
+      await client.query('rollback').catch((err: Error) => {
+        broken = err; // the connection is gone: don't return it to the pool
+      });
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
 }

@@ -22,6 +22,8 @@ export interface ReadingStoreConfig {
   /** Used when databaseUrl is unset: PGlite's data directory; undefined → in memory. */
   dataDir?: string | undefined;
   logger: StorageLogger;
+  /** PostgreSQL: connections of the COPY writer (one per storage worker). */
+  writerConnections?: number;
 }
 
 /** Where a URL points, without user or password, for logs. */
@@ -47,7 +49,7 @@ export async function createReadingStore(config: ReadingStoreConfig): Promise<Re
   const { logger } = config;
   if (config.databaseUrl) {
     logger.info({ backend: 'postgres', database: describeUrl(config.databaseUrl) }, 'reading store: PostgreSQL');
-    return createPostgresStore({ url: config.databaseUrl, logger });
+    return createPostgresStore({ url: config.databaseUrl, logger, writerConnections: config.writerConnections });
   }
   logger.info({ backend: 'pglite', dataDir: config.dataDir ?? 'memory' }, 'reading store: embedded PGlite');
   return createPgliteStore({ dataDir: config.dataDir, logger });

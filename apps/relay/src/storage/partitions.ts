@@ -31,6 +31,8 @@ export function partitionedTables(retention: RetentionConfig = DEFAULT_RETENTION
 }
 
 const DAY_MS = 86_400_000;
+/** SQLSTATE of "no partition of relation … found for row". */
+export const NO_PARTITION = '23514';
 
 /** The statement that creates one table's missing partitions for [$2, $3]. */
 export const ENSURE_PARTITIONS = 'select zcp_ensure_partitions($1, $2, $3::timestamptz, $4::timestamptz) as created';

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { HistoryBucket, PointState, Reading } from '@zcp/model';
 import { applyMigrations, loadMigrations, type MigrationTarget } from './migrations.js';
-import { createDayPartitionCache, MARK_PENDING_MINUTES, maintainPartitions, minutesOf } from './partitions.js';
+import { createDayPartitionCache, MARK_PENDING_MINUTES, maintainPartitions, minutesOf, NO_PARTITION } from './partitions.js';
 import {
   COUNT_ALL,
   COUNT_OF_POINTS,
@@ -79,13 +79,22 @@ export async function createPgliteStore(options: PgliteStoreOptions = {}): Promi
     async insertReadings(readings: readonly Reading[]) {
       if (readings.length === 0) return { inserted: 0 };
       const columns = readingColumns(readings); // validates before anything is written
-      await partitions.ensureFor(readings);
       // Embedded: a set-based idempotent insert is fast enough; the COPY writer is PostgreSQL's.
-      return pg.transaction(async (tx) => {
-        const result = await tx.query(INSERT_READINGS, columns);
-        await tx.query(MARK_PENDING_MINUTES, [minutesOf(readings)]);
-        return { inserted: result.affectedRows ?? 0 };
-      });
+      const attempt = async () => {
+        await partitions.ensureFor(readings);
+        return pg.transaction(async (tx) => {
+          const result = await tx.query(INSERT_READINGS, columns);
+          await tx.query(MARK_PENDING_MINUTES, [minutesOf(readings)]);
+          return { inserted: result.affectedRows ?? 0 };
+        });
+      };
+      try {
+        return await attempt();
+      } catch (e) {
+        if ((e as { code?: string }).code !== NO_PARTITION) throw e;
+        partitions.forget(); // a known day was dropped by retention meanwhile: re-create it, once
+        return attempt();
+      }
     },
 
     maintainPartitions(tables, nowMs) {

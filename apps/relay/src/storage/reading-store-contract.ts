@@ -246,5 +246,31 @@ export function readingStoreContract(name: string, make: () => Promise<ContractS
     it('ping() answers true while open', async () => {
       expect(await store().ping()).toBe(true);
     });
+
+    // Last on purpose: retention drops every partition before its cutoff (1970's included).
+    describe('partitions and retention', () => {
+      const DAY = 86_400_000;
+      const NOW = Date.UTC(1980, 2, 1, 12); // 1980-03-01T12:00Z
+      const tables = [{ table: 'readings', unit: 'day' as const, ahead: 2, retentionDays: 30 }];
+
+      it('creates today and `ahead` days once, stores into a day it never saw, and drops whole days past retention', async () => {
+        const first = await store().maintainPartitions(tables, NOW);
+        expect(first.created).toBe(3); // 03-01, 03-02, 03-03
+        expect((await store().maintainPartitions(tables, NOW)).created).toBe(0);
+        // A late reading 50 days back and one today: the writer creates the old day's partition itself.
+        const old = Date.UTC(1980, 0, 10, 8);
+        expect((await store().insertReadings([reading(501, old, 1), reading(501, NOW, 2)])).inserted).toBe(2);
+        expect(await store().count([501])).toBe(2);
+
+        const later = await store().maintainPartitions(tables, NOW + DAY);
+        expect(later.dropped).toContain('readings_p19800110');
+        expect(later.dropped).not.toContain('readings_p19800301');
+        expect(await store().count([501])).toBe(1);
+        expect((await store().history(501, NOW - DAY, NOW + DAY, DAY)).map((b) => b.last)).toEqual([2]);
+        // The dropped day is writable again (the writer forgets what it knew and re-creates it).
+        expect((await store().insertReadings([reading(502, old, 3)])).inserted).toBe(1);
+        expect(await store().count([502])).toBe(1);
+      });
+    });
   });
 }

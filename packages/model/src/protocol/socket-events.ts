@@ -35,6 +35,8 @@ export interface RelayStatus {
   db: 'postgres' | 'pglite';
   busConnected: boolean;
   dbReachable: boolean;
+  /** True while storage has stopped pulling because database writes fail (backpressure). */
+  storagePaused?: boolean;
 }
 
 export const ParkJoinSchema = z.object({ parkId: IdSchema });
