@@ -12,6 +12,7 @@ import { SELECT_HORIZON } from './rollup-sql.js';
  */
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const ENERGY_SESSION = "set local jit = off; set local work_mem = '64MB'";
 
 /** The rollup horizon, clamped to the storable range (-Infinity before the first round → 0). */
 export async function readHorizonMs(db: SqlClient): Promise<number> {
@@ -130,14 +131,20 @@ export async function energyIncreases(db: SqlClient, q: EnergyQuery): Promise<En
   ) as v
   from sel
 ), e as (
-  select s.point_id, (extract(epoch from s.t0) * 1000)::int8 as ms, s.increase, s.first_value,
+  select s.point_id, s.t0, s.increase, s.first_value,
     coalesce(lag(s.last_value) over (partition by s.point_id order by s.first_ts), prev.v) as before
   from s join prev on prev.point_id = s.point_id
 )
-select sel.grp as "group", (e.ms - e.ms % $3::int8)::float8 as t,
+select sel.grp as "group", date_part('epoch', date_bin(make_interval(secs => $3::int8 / 1000), e.t0, timestamptz 'epoch')) * 1000 as t,
   sum(e.increase + case when e.before is null then 0 when e.first_value >= e.before then e.first_value - e.before else e.first_value end) as increase
 from e join sel on sel.point_id = e.point_id
 group by 1, 2
 order by 1, 2`;
-  return (await db.query<EnergyRow>(text, params)).map((r) => ({ group: r.group, t: r.t, increase: r.increase }));
+  // One statement over up to a few hundred thousand rollup rows: JIT compilation costs more
+  // than it saves here (~0.4 s measured), and the sorts fit in memory with a little more.
+  const rows = await db.transaction(async (tx) => {
+    await tx.exec(ENERGY_SESSION);
+    return tx.query<EnergyRow>(text, params);
+  });
+  return rows.map((r) => ({ group: r.group, t: r.t, increase: r.increase }));
 }
