@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   ROLLUP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** How long after a minute ends its readings may still be committing before it is rolled. */
   ROLLUP_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /** A minute is rolled up only once no write touched it for this long (backfills roll once). */
+  ROLLUP_QUIET_MS: z.coerce.number().int().min(0).max(3_600_000).default(3_000),
   /** Push-ingest device tokens as JSON: [{deviceId, tokenSha256, assets?, points?}] (see http/ingest). */
   INGEST_DEVICES: z.string().optional(),
   /** …or the path of a JSON file with that list. */
@@ -62,7 +64,7 @@ export interface RelayConfig {
   storageWorkers: number;
   retention: { rawDays: number };
   partitionMaintenanceMs: number;
-  rollup: { intervalMs: number; graceMs: number };
+  rollup: { intervalMs: number; graceMs: number; quietMs: number };
   ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
 }
 
@@ -99,7 +101,7 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     storageWorkers: e.STORAGE_WORKERS,
     retention: { rawDays: e.RAW_RETENTION_DAYS },
     partitionMaintenanceMs: e.PARTITION_MAINTENANCE_MS,
-    rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS },
+    rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS, quietMs: e.ROLLUP_QUIET_MS },
     ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },
   };
 }

@@ -179,6 +179,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
           now,
           intervalMs: config.rollup.intervalMs,
           graceMs: config.rollup.graceMs,
+          quietMs: config.rollup.quietMs,
           maxMinutesPerRound: 1_000,
         });
 

@@ -44,7 +44,11 @@ describe('storage gate (backpressure)', () => {
 
   it('stop() ends probing: nothing resumes afterwards', async () => {
     let pings = 0;
-    const gate = createStorageGate({ ping: async () => (pings++, true), logger: pino({ level: 'silent' }), metrics: createRelayMetrics() });
+    const ping = async () => {
+      pings++;
+      return true;
+    };
+    const gate = createStorageGate({ ping, logger: pino({ level: 'silent' }), metrics: createRelayMetrics() });
     const a = fakeConsumer();
     gate.add(a.c);
     gate.failed(new Error('down'));

@@ -76,12 +76,11 @@ export function createDayPartitionCache(run: RunSql): { ensureFor(readings: read
   const known = new Set<number>();
   return {
     async ensureFor(readings) {
-      let missing: Set<number> | undefined;
+      const missing = new Set<number>();
       for (const r of readings) {
         const day = Math.floor(r.ts / DAY_MS);
-        if (!known.has(day)) (missing ??= new Set()).add(day);
+        if (!known.has(day)) missing.add(day);
       }
-      if (!missing) return;
       for (const day of missing) {
         const iso = new Date(day * DAY_MS).toISOString();
         await run(ENSURE_PARTITIONS, ['readings', 'day', iso, iso]);
@@ -99,5 +98,5 @@ export function minutesOf(readings: readonly Reading[]): string[] {
   return [...minutes].map((m) => new Date(m * 60_000).toISOString());
 }
 
-/** Marks minutes for the rollup job, in the writer's transaction. */
-export const MARK_PENDING_MINUTES = 'insert into rollup_pending (bucket) select unnest($1::timestamptz[]) on conflict do nothing';
+/** Marks minutes for the rollup job, in the writer's transaction: append-only, never waits (0004). */
+export const MARK_PENDING_MINUTES = 'insert into rollup_pending (bucket) select unnest($1::timestamptz[])';

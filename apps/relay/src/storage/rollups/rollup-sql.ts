@@ -12,15 +12,22 @@ export const ROLLUP_LOCK_KEY = 7_031_930_153;
 export const TRY_ROLLUP_LOCK = `select pg_try_advisory_xact_lock(${ROLLUP_LOCK_KEY}) as locked`;
 
 /**
- * Takes (deletes) up to $2 closed pending minutes before $1, oldest first. In the same
- * transaction as the aggregation: a writer that commits rows of a taken minute after this
- * delete re-inserts the pending row, so that minute is rolled again next round.
+ * Takes (deletes the marks of) up to $2 closed pending minutes before $1, oldest first, whose
+ * newest mark is at least $3 ms old (quiet: not being filled any more — a backfill is rolled
+ * once, not every round). In the same transaction as the aggregation: a mark committed after
+ * this statement's snapshot stays, so that minute is rolled again next round. Rounds are
+ * serialized by the advisory lock; writers only append marks (0004), so nothing waits here.
  */
-export const TAKE_PENDING = `delete from rollup_pending
-where bucket in (
-  select bucket from rollup_pending where bucket < $1::timestamptz order by bucket limit $2 for update skip locked
+export const TAKE_PENDING = `with taken as (
+  delete from rollup_pending
+  where bucket in (
+    select bucket from rollup_pending where bucket < $1::timestamptz
+    group by bucket having max(marked_at) <= clock_timestamp() - $3::float8 * interval '1 millisecond'
+    order by bucket limit $2
+  )
+  returning bucket
 )
-returning (extract(epoch from bucket) * 1000)::float8 as ms`;
+select distinct (extract(epoch from bucket) * 1000)::float8 as ms from taken order by ms`;
 
 /** Creates the rollup partitions a round is about to write into (no-op when they exist). */
 export const ENSURE_ROLLUP_PARTITIONS = `select coalesce(sum(zcp_ensure_partitions(p.parent, p.unit, p.at, p.at)), 0)::int4 as created

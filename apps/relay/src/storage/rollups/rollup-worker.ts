@@ -13,6 +13,11 @@ export interface RollupRoundOptions {
    * rows committed even later are late data and re-roll the minute next round.
    */
   graceMs: number;
+  /**
+   * A minute is taken only when its newest mark is this old (database clock): one still being
+   * filled — a backfill, a replayed spool — waits until writes to it stop. Default 0.
+   */
+  quietMs?: number;
   /** Most pending minutes one round (one transaction) takes. */
   maxMinutes: number;
 }
@@ -88,7 +93,7 @@ export async function rollupOnce(db: SqlClient, options: RollupRoundOptions): Pr
   return db.transaction(async (tx) => {
     const [lock] = await tx.query<{ locked: boolean }>(TRY_ROLLUP_LOCK);
     if (!lock?.locked) return { skipped: true, minutes: 0, pointMinutes: 0, pointHours: 0, pointDays: 0, horizonMs: Number.NaN };
-    const minutes = (await tx.query<{ ms: number }>(TAKE_PENDING, [iso(cutoffMs), options.maxMinutes])).map((r) => r.ms);
+    const minutes = (await tx.query<{ ms: number }>(TAKE_PENDING, [iso(cutoffMs), options.maxMinutes, options.quietMs ?? 0])).map((r) => r.ms);
     let pointMinutes = 0;
     let pointHours = 0;
     let pointDays = 0;
@@ -112,6 +117,8 @@ export interface RollupWorkerOptions {
   now: () => number;
   intervalMs: number;
   graceMs: number;
+  /** See RollupRoundOptions.quietMs. */
+  quietMs?: number;
   maxMinutesPerRound: number;
 }
 
@@ -139,7 +146,12 @@ export function startRollupWorker(options: RollupWorkerOptions): RollupWorker {
     const rounds: RollupRound[] = [];
     while (!stopped) {
       const started = performance.now();
-      const round = await rollupOnce(options.db, { nowMs: options.now(), graceMs: options.graceMs, maxMinutes: options.maxMinutesPerRound });
+      const round = await rollupOnce(options.db, {
+        nowMs: options.now(),
+        graceMs: options.graceMs,
+        quietMs: options.quietMs,
+        maxMinutes: options.maxMinutesPerRound,
+      });
       rounds.push(round);
       if (round.minutes > 0) logger.debug({ ...round, ms: Math.round(performance.now() - started) }, 'rollup round');
       if (round.skipped || round.minutes < options.maxMinutesPerRound) break;
