@@ -78,6 +78,10 @@ describe('GET /api/parks/:parkId/energy', () => {
     // The park's import counter (the first meter) restarted at 1 at 07:30: that step counts 1 kWh instead of 0.25.
     expect(meters[0]).toMatchObject({ scope: 'park', direction: 'import' });
     expect(e.park.map((b) => b.importKwh)).toEqual([15, 15.75, 15, 15]);
+    // by=park: the same park series, no enterprise reads.
+    const p = await get<ParkEnergy>(`/api/parks/demo/energy?from=${new Date(T0).toISOString()}&to=${new Date(NOW).toISOString()}&resolution=1h&by=park`);
+    expect(p.park).toEqual(e.park);
+    expect(p.enterprises).toEqual([]);
   });
 
   it('1-minute windows add up to the hourly ones, reset included', async () => {

@@ -24,13 +24,15 @@ const EnergyQuerySchema = z.object({
   from: IsoTime.optional(),
   to: IsoTime.optional(),
   resolution: z.enum(['1m', '1h', '1d']).optional(),
-  by: z.enum(['enterprise']).default('enterprise'),
+  /** `enterprise`: the park and every enterprise; `park`: the park's grid connection only. */
+  by: z.enum(['enterprise', 'park']).default('enterprise'),
 });
 
 export interface EnergyRange {
   fromMs: number;
   toMs: number;
   resolution: RollupResolution;
+  by: 'enterprise' | 'park';
 }
 
 /**
@@ -49,7 +51,7 @@ export function resolveEnergyRange(query: Record<string, string | undefined>, no
   const toMs = Math.ceil(to / stepMs) * stepMs;
   if ((toMs - fromMs) / stepMs > MAX_ENERGY_BUCKETS)
     throw new ApiError(400, 'range_too_long', `${(toMs - fromMs) / stepMs} buckets of ${resolution} exceed the limit of ${MAX_ENERGY_BUCKETS}`);
-  return { fromMs, toMs, resolution };
+  return { fromMs, toMs, resolution, by: parsed.data.by };
 }
 
 /** Increases (kWh) of one series' import and export rows → buckets with whole-Wh energies and carbon. */
@@ -78,7 +80,7 @@ export interface EnergyRouteDeps {
 }
 
 /**
- * `GET /api/parks/:parkId/energy?from&to&resolution=1m|1h|1d&by=enterprise`: energy from the
+ * `GET /api/parks/:parkId/energy?from&to&resolution=1m|1h|1d&by=enterprise|park`: energy from the
  * increases of the park's and each enterprise's meter counters (energyMeters of
  * @zcp/model), read from the rollups, and its carbon at the national grid average factor.
  *
@@ -90,7 +92,7 @@ export function registerEnergyRoute(app: Hono, deps: EnergyRouteDeps): void {
     const park = deps.park(c.req.param('parkId'));
     const range = resolveEnergyRange(c.req.query(), deps.now());
     const index = new Map(park.enterprises.map((e, i) => [e.id, i]));
-    const meters = energyMeters(park).filter((m) => m.scope === 'park' || index.has(m.enterpriseId as string));
+    const meters = energyMeters(park).filter((m) => m.scope === 'park' || (range.by === 'enterprise' && index.has(m.enterpriseId as string)));
     const parkGroup = park.enterprises.length;
     // Group 2i = import of series i, 2i + 1 = export; the park is series parkGroup.
     const groupOf = (m: (typeof meters)[number]): number =>
@@ -117,7 +119,7 @@ export function registerEnergyRoute(app: Hono, deps: EnergyRouteDeps): void {
       bucketMs: ROLLUP_RESOLUTION_MS[range.resolution],
       emissionFactor: { kgCo2PerKwh: NATIONAL_GRID_FACTOR_2023.gCo2PerMwh / 1e6, source: NATIONAL_GRID_FACTOR_2023.source },
       park: series(parkGroup),
-      enterprises: park.enterprises.map((e, i) => ({ enterpriseId: e.id, buckets: series(i) })),
+      enterprises: range.by === 'park' ? [] : park.enterprises.map((e, i) => ({ enterpriseId: e.id, buckets: series(i) })),
     };
     return c.json(body);
   });

@@ -94,7 +94,7 @@ export const openApiDocument = {
             schema: { type: 'string', enum: ['1m', '1h', '1d'] },
             description: 'Default: 1m up to a day, 1h up to 90 days, else 1d; at most 10,000 buckets',
           },
-          { name: 'by', in: 'query', required: false, schema: { type: 'string', enum: ['enterprise'] } },
+          { name: 'by', in: 'query', required: false, schema: { type: 'string', enum: ['enterprise', 'park'] } },
         ],
         responses: { 200: json('Energy windows', { $ref: '#/components/schemas/ParkEnergy' }), 400: problem, 404: problem },
       },
