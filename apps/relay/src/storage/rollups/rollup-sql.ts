@@ -9,6 +9,9 @@
 /** Any constant unused elsewhere: one rollup round at a time across every relay on a database. */
 export const ROLLUP_LOCK_KEY = 7_031_930_153;
 
+/** Session settings of a round's transaction only (`set_config(…, true)` is `set local`). */
+export const ROUND_SETTINGS = `select set_config('work_mem', '128MB', true), set_config('jit', 'off', true)`;
+
 export const TRY_ROLLUP_LOCK = `select pg_try_advisory_xact_lock(${ROLLUP_LOCK_KEY}) as locked`;
 
 /**
