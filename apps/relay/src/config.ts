@@ -26,6 +26,14 @@ const EnvSchema = z.object({
   STORAGE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   /** Raw readings are kept this many days; older day partitions are dropped whole. */
   RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /** 1-minute and 1-hour rollups are kept this many days (1-day rollups are kept). */
+  ROLLUP_1M_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  ROLLUP_1H_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .default(3 * 365),
   /** How often partitions are created ahead and dropped past retention. */
   PARTITION_MAINTENANCE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
   /** How often the rollup worker looks for closed minutes to roll up; 0 turns it off. */
@@ -62,7 +70,7 @@ export interface RelayConfig {
   storageBatchMessages: number;
   storageMaxWaitMs: number;
   storageWorkers: number;
-  retention: { rawDays: number };
+  retention: { rawDays: number; minuteDays: number; hourDays: number };
   partitionMaintenanceMs: number;
   rollup: { intervalMs: number; graceMs: number; quietMs: number };
   ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
@@ -99,7 +107,7 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     storageBatchMessages: e.STORAGE_BATCH_MESSAGES,
     storageMaxWaitMs: e.STORAGE_MAX_WAIT_MS,
     storageWorkers: e.STORAGE_WORKERS,
-    retention: { rawDays: e.RAW_RETENTION_DAYS },
+    retention: { rawDays: e.RAW_RETENTION_DAYS, minuteDays: e.ROLLUP_1M_RETENTION_DAYS, hourDays: e.ROLLUP_1H_RETENTION_DAYS },
     partitionMaintenanceMs: e.PARTITION_MAINTENANCE_MS,
     rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS, quietMs: e.ROLLUP_QUIET_MS },
     ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },

@@ -21,13 +21,21 @@ export interface PartitionedTable {
 export interface RetentionConfig {
   /** Raw readings, days. Default 30. */
   rawDays: number;
+  /** 1-minute rollups, days. Default 90. */
+  minuteDays?: number;
+  /** 1-hour rollups, days. Default 3 years. */
+  hourDays?: number;
 }
 
 export const DEFAULT_RETENTION: RetentionConfig = { rawDays: 30 };
 
-/** Every partitioned table, with its retention from the configuration. */
+/** Every partitioned table, with its retention from the configuration (1-day rollups are kept). */
 export function partitionedTables(retention: RetentionConfig = DEFAULT_RETENTION): PartitionedTable[] {
-  return [{ table: 'readings', unit: 'day', ahead: 3, retentionDays: retention.rawDays }, ...ROLLUP_TABLES];
+  const override: Record<string, number | undefined> = { rollup_1m: retention.minuteDays, rollup_1h: retention.hourDays };
+  return [
+    { table: 'readings', unit: 'day', ahead: 3, retentionDays: retention.rawDays },
+    ...ROLLUP_TABLES.map((t) => ({ ...t, retentionDays: override[t.table] ?? t.retentionDays })),
+  ];
 }
 
 const DAY_MS = 86_400_000;
