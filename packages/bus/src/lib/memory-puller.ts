@@ -33,7 +33,13 @@ export function startMemoryPuller(deps: MemoryPullerDeps): MemoryPuller {
   let stopped: Promise<void> | undefined;
 
   async function handOver(durable: MemoryDurable, lease: Lease): Promise<void> {
-    const batch: DurableMessage[] = lease.deliveries.map((d) => ({ subject: d.subject, data: d.data, seq: d.seq, deliveryCount: d.deliveryCount, storedAtMs: d.storedAtMs }));
+    const batch: DurableMessage[] = lease.deliveries.map((d) => ({
+      subject: d.subject,
+      data: d.data,
+      seq: d.seq,
+      deliveryCount: d.deliveryCount,
+      storedAtMs: d.storedAtMs,
+    }));
     try {
       await handler(batch);
       durable.ack(lease);

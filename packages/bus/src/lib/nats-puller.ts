@@ -55,7 +55,13 @@ export function startNatsPuller(deps: NatsPullerDeps): Consumer {
   }
 
   async function handOver(msgs: JsMsg[]): Promise<void> {
-    const batch: DurableMessage[] = msgs.map((m) => ({ subject: m.subject, data: m.data, seq: m.seq, deliveryCount: m.info.deliveryCount, storedAtMs: m.info.timestampNanos / 1e6 }));
+    const batch: DurableMessage[] = msgs.map((m) => ({
+      subject: m.subject,
+      data: m.data,
+      seq: m.seq,
+      deliveryCount: m.info.deliveryCount,
+      storedAtMs: m.info.timestampNanos / 1e6,
+    }));
     try {
       await handler(batch);
       settle(msgs, (m) => m.ack());
