@@ -20,7 +20,7 @@ const EnvSchema = z.object({
   WEB_DIST_DIR: z.string().default(DEFAULT_WEB_DIST_DIR),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Most telemetry messages the storage worker commits in one transaction. */
-  STORAGE_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(256),
+  STORAGE_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(128),
   STORAGE_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   /** Storage pullers per park in this relay, each with its own database connection. */
   STORAGE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
