@@ -9,7 +9,8 @@ import type { PipelineEnv } from './test-support/pipeline-envs.js';
 
 export type { PipelineEnv } from './test-support/pipeline-envs.js';
 
-const T0 = Date.parse('2026-11-25T00:00:00Z');
+/** The previous whole hour: recent enough for the raw retention whenever the tests run. */
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
 
 /** Publishes `batches` telemetry batches over the park's assets; returns the readings sent. */
 async function publishBatches(bus: Bus, park: Park, fromBatch: number, batches: number, idPrefix = 'test', perBatch = 20): Promise<Reading[]> {
@@ -123,6 +124,23 @@ export function relayPipelineContract(name: string, makeEnv: () => Promise<Pipel
       expect(await env.store.count(ids)).toBe(good.length + 1);
       const rejected = await relay.metrics.messagesRejected.get();
       expect(rejected.values.reduce((s, v) => s + v.value, 0)).toBe(2);
+    });
+
+    it('rejects (counts and logs) readings older than the raw retention and stores the rest of their batch', async () => {
+      const relay = newRelay();
+      await relay.start();
+      const point = park.points[2];
+      if (!point) throw new Error('empty park');
+      const batch = telemetryBatch({ batchId: 'old-1', parkId: park.id, assetId: point.assetId, source: 'test' }, [
+        { pointId: point.id, ts: Date.now() - 40 * 86_400_000, value: 1, quality: 'good' },
+        { pointId: point.id, ts: T0 + 5, value: 2, quality: 'good' },
+      ]);
+      await env.bus.publish(subjects.telemetry(park.id, point.assetId), encodeTelemetryBatch(batch), { msgId: batch.batchId });
+      await waitFor(async () => (await env.store.count([point.id])) >= 1, { timeoutMs: 20_000, what: 'the recent reading' });
+      await waitFor(async () => (await relay.metrics.readingsRejected.get()).values.some((v) => v.labels.reason === 'beyond_retention' && v.value === 1), {
+        what: 'beyond_retention counted',
+      });
+      expect(await env.store.count([point.id])).toBe(1);
     });
 
     it('fans live values into the park state', async () => {

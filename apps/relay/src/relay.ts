@@ -205,6 +205,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
             batchMessages: config.storageBatchMessages,
             maxWaitMs: config.storageMaxWaitMs,
             workers: config.storageWorkers,
+            retentionDays: config.retention.rawDays,
             gate,
             now,
           })),

@@ -18,6 +18,12 @@ export interface StorageWorkerOptions {
   /** Pullers sharing the durable in this relay (each with its own database connection). */
   workers: number;
   gate: StorageGate;
+  /**
+   * Raw retention: a reading older than this is not stored (its day would be dropped at the
+   * next maintenance, and re-rolling it would rebuild an hour whose minutes are gone); it is
+   * counted and logged instead. Undefined: no limit.
+   */
+  retentionDays?: number;
   now?: () => number;
 }
 
@@ -45,6 +51,8 @@ export async function startStorageWorkers(o: StorageWorkerOptions): Promise<Cons
 
   async function handle(messages: DurableMessage[]): Promise<void> {
     const readings: Reading[] = [];
+    const oldestMs = o.retentionDays === undefined ? Number.NEGATIVE_INFINITY : now() - o.retentionDays * 86_400_000;
+    let tooOld = 0;
     for (const msg of messages) {
       o.metrics.messagesConsumed.inc();
       const decoded = decodeTelemetryBatch(msg.data);
@@ -66,9 +74,18 @@ export async function startStorageWorkers(o: StorageWorkerOptions): Promise<Cons
           log.error({ device: batch.assetId, point: r.pointId, batchId: batch.batchId }, 'reading rejected: value is not a finite number');
           continue;
         }
+        if (r.ts < oldestMs) {
+          if (tooOld++ === 0)
+            log.warn(
+              { device: batch.assetId, point: r.pointId, batchId: batch.batchId, ts: new Date(r.ts).toISOString(), retentionDays: o.retentionDays },
+              'readings rejected: older than the raw retention (first of this batch shown)',
+            );
+          continue;
+        }
         readings.push(r);
       }
     }
+    if (tooOld > 0) o.metrics.readingsRejected.inc({ reason: 'beyond_retention' }, tooOld);
     if (readings.length === 0) return;
     const end = o.metrics.commitSeconds.startTimer();
     try {
