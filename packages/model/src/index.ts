@@ -1,6 +1,41 @@
 // The domain, runtime-agnostic: no `node:` imports; runs in the browser, Node and edge workers.
 
+export {
+  type ActivityItem,
+  type ActivitySource,
+  type CarbonActivityInput,
+  type CarbonActivityInputRaw,
+  CarbonActivityInputSchema,
+  type Certificate,
+} from './carbon/activity-schema.js';
+export { CERTIFICATE_VIOLATION_CODES, type CertificateViolation, type CertificateViolationCode } from './carbon/certificates.js';
+export {
+  type ComputeParkCarbonOptions,
+  computeParkCarbon,
+  type DirectSupplyShare,
+  type EnterpriseCarbon,
+  type ParkCarbonResult,
+  type ParkMethodSources,
+  parseCarbonActivityInput,
+} from './carbon/compute-park-carbon.js';
+export type { DecimalInput, DecimalString } from './carbon/decimal.js';
+export { type CarbonErrorCode, CarbonInputError } from './carbon/errors.js';
+export { GRID_FACTOR_YEARS, GRID_REGIONS, type GridFactorYear, type GridRegion } from './carbon/factors/electricity.js';
+export { FUEL_IDS, FUELS, type FuelId, type FuelSpec, fuelFactor } from './carbon/factors/fuels.js';
+export { createFactorLibrary, type EmissionFactor, type FactorDataset, type FactorLibrary, factorRef, type UserFactorInput } from './carbon/factors/library.js';
+export { type GhgProtocolView, RESIDUAL_MIX_NOTE } from './carbon/ghg-protocol.js';
 export { co2TonnesOfKwh, type GridEmissionFactor, NATIONAL_GRID_FACTOR_2023 } from './carbon/grid-factor.js';
+export { type CoreIndicator, type GuidingIndicator, type GuidingIndicatorId, type Ind1Band, selectBand } from './carbon/indicators.js';
+export type { Figure, Lineage, LineageFactor, LineageItem, LineageParameter } from './carbon/lineage.js';
+export {
+  DEFAULT_PARAMETERS,
+  PARAMETER_IDS,
+  type ParameterDefinition,
+  type ParameterId,
+  type ParameterOverride,
+  type ResolvedParameter,
+  resolveParameters,
+} from './carbon/parameters.js';
 export {
   BYTE_ORDERS,
   type ByteOrder,

@@ -223,7 +223,7 @@ export function computeParkCarbon(raw: unknown, options: ComputeParkCarbonOption
     ),
   };
   const allItems = [...itemsOf.values()].flat();
-  const directSupplyShare: DirectSupplyShare = greenTotal.isPositive()
+  const directSupplyShare: DirectSupplyShare = greenTotal.gt(0)
     ? (() => {
         const v = directGreen.dividedBy(greenTotal);
         return { value: figure(v, 'fraction', parkMethod.E_elec.lineage), meetsHalf: v.gte('0.5') };
@@ -235,7 +235,7 @@ export function computeParkCarbon(raw: unknown, options: ComputeParkCarbonOption
     park: input.park,
     period: { ...input.period, months },
     parkMethod,
-    netElectricityExport: dec(parkMethod.E_elec.value).isNegative(),
+    netElectricityExport: dec(parkMethod.E_elec.value).lt(0),
     electricity: sumElectricity(enterprises.map((e) => e.electricity)),
     energy,
     enterprises,

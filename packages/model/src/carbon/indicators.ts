@@ -41,7 +41,7 @@ export function coreIndicator(ePark: Figure, tce: Figure, months: number): CoreI
   if (months !== 12) flags.push(`annual consumption extrapolated from ${months} month(s)`);
   if (band === 'no_band') flags.push('annual consumption below 200,000 tce: no threshold defined, compared with 0.2');
   const base = { id: 'IND-1' as const, annualTce: annual.toFixed(), annualised: months !== 12, band, threshold, flags };
-  if (!total.isPositive()) return { ...base, status: 'not_computable', reason: 'comprehensive energy consumption is not positive' };
+  if (!total.gt(0)) return { ...base, status: 'not_computable', reason: 'comprehensive energy consumption is not positive' };
   const intensity = dec(ePark.value).dividedBy(total);
   return {
     ...base,
@@ -72,7 +72,7 @@ export const GUIDING_THRESHOLDS: Readonly<Record<GuidingIndicatorId, string>> = 
 
 const ratio = (id: GuidingIndicatorId, num: Dec, den: Dec, l: LineageBuilder, missing: string): GuidingIndicator => {
   const threshold = GUIDING_THRESHOLDS[id];
-  if (!den.isPositive()) return { id, status: 'not_computable', threshold, reason: missing };
+  if (!den.gt(0)) return { id, status: 'not_computable', threshold, reason: missing };
   const v = num.dividedBy(den);
   return { id, status: v.gte(threshold) ? 'pass' : 'fail', value: figure(v, 'fraction', l), threshold };
 };
@@ -104,7 +104,7 @@ export function guidingIndicators(
       products++;
       l.product.item(lineageItemOf(i));
       const output = dec(i.output);
-      const kgcePerUnit = output.isPositive() ? dec(i.energyTce).times(1000).dividedBy(output) : undefined;
+      const kgcePerUnit = output.gt(0) ? dec(i.energyTce).times(1000).dividedBy(output) : undefined;
       if (!kgcePerUnit || kgcePerUnit.gt(dec(i.grade2LimitKgcePerUnit))) failing.push(`${i.enterpriseId}/${i.itemId} ${i.product} (${i.standard})`);
     }
   }

@@ -194,6 +194,6 @@ export function accountEnterprise(
     E_park,
     bunkers: figure(bunk.v, T, bunk.l),
     electricity: { ...bal, certificateCoveredMwh: covered, greyMwh },
-    netElectricityExport: eElec.isNegative(),
+    netElectricityExport: eElec.lt(0),
   };
 }
