@@ -13,6 +13,7 @@ const allowed = {
   'apps/collector': ['@zcp/model', '@zcp/bus', '@zcp/testkit'],
   'apps/relay': ['@zcp/model', '@zcp/bus', '@zcp/testkit'],
   'apps/web': ['@zcp/model'],
+  'apps/cli': ['@zcp/model'],
   'apps/standalone': ['@zcp/model', '@zcp/bus', '@zcp/collector', '@zcp/relay', '@zcp/testkit'],
 };
 const problems = [];
