@@ -28,6 +28,17 @@ export { co2TonnesOfKwh, type GridEmissionFactor, NATIONAL_GRID_FACTOR_2023 } fr
 export { type CoreIndicator, type GuidingIndicator, type GuidingIndicatorId, type Ind1Band, selectBand } from './carbon/indicators.js';
 export type { Figure, Lineage, LineageFactor, LineageItem, LineageParameter } from './carbon/lineage.js';
 export {
+  CARBON_WINDOW_GRACE_MS,
+  CARBON_WINDOW_MS,
+  type CarbonFigures,
+  type CarbonWindow,
+  type CarbonWindowOptions,
+  type CarbonWindowStats,
+  type CarbonWindows,
+  createCarbonWindows,
+  type EnterpriseCarbonWindow,
+} from './carbon/live/carbon-windows.js';
+export {
   DEFAULT_PARAMETERS,
   PARAMETER_IDS,
   type ParameterDefinition,
@@ -122,8 +133,12 @@ export {
   type RollupResolution,
 } from './protocol/http-api.js';
 export {
+  type CarbonWindowMessage,
+  CarbonWindowSchema,
   type ClientToServerEvents,
   DELTA_INTERVAL_MS,
+  type EnterpriseCarbonWindowMessage,
+  EnterpriseCarbonWindowSchema,
   type JoinAck,
   type ParkJoin,
   ParkJoinSchema,
@@ -136,6 +151,7 @@ export {
   type StateSnapshot,
 } from './protocol/socket-events.js';
 export {
+  CARBON_PARK_TOKEN,
   isPublishSubject,
   parseTelemetrySubject,
   SUBJECT_ROOT,

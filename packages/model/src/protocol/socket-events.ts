@@ -15,6 +15,8 @@ export const SocketEvent = {
   stateDelta: 'state:delta',
   /** server → client: the relay's view of its bus and database. */
   relayStatus: 'relay:status',
+  /** server → client: a closed 1-minute carbon window of the park and its enterprises. */
+  carbonWindow: 'carbon:window',
 } as const;
 
 export const roomOfPark = (parkId: string) => `park:${parkId}`;
@@ -44,10 +46,40 @@ export type ParkJoin = z.infer<typeof ParkJoinSchema>;
 
 export type JoinAck = { ok: true; snapshot: StateSnapshot } | { ok: false; code: string; message: string };
 
+const CarbonFiguresSchema = z.object({
+  kwh: z.number(),
+  gridKwh: z.number(),
+  tco2: z.number(),
+  tce: z.number(),
+  intensity: z.number().nullable(),
+});
+
+/** Payload of `carbon:window` and of the NATS subject `subjects.carbon` (v1, JSON). */
+export const CarbonWindowSchema = z.object({
+  parkId: IdSchema,
+  windowStart: z.number().int(),
+  windowMs: z.number().int().positive(),
+  factorTPerMwh: z.number(),
+  tcePerMwh: z.number(),
+  park: CarbonFiguresSchema,
+  enterprises: z.array(CarbonFiguresSchema.extend({ enterpriseId: IdSchema })),
+});
+export type CarbonWindowMessage = z.infer<typeof CarbonWindowSchema>;
+
+/** Payload of `subjects.carbon(parkId, enterpriseId)`: one enterprise's figures in one window (v1, JSON). */
+export const EnterpriseCarbonWindowSchema = CarbonFiguresSchema.extend({
+  parkId: IdSchema,
+  enterpriseId: IdSchema,
+  windowStart: z.number().int(),
+  windowMs: z.number().int().positive(),
+});
+export type EnterpriseCarbonWindowMessage = z.infer<typeof EnterpriseCarbonWindowSchema>;
+
 export interface ServerToClientEvents {
   'state:snapshot': (s: StateSnapshot) => void;
   'state:delta': (d: StateDelta) => void;
   'relay:status': (s: RelayStatus) => void;
+  'carbon:window': (w: CarbonWindowMessage) => void;
 }
 
 export interface ClientToServerEvents {

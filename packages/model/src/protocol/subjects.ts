@@ -5,7 +5,7 @@ import { ID_PATTERN } from '../park/schema.js';
  *
  * Scheme (tokens are ids from the park model, which are subject-safe by construction):
  * - `park.{parkId}.telemetry.{assetId}`   batches of readings from collectors (JetStream)
- * - `park.{parkId}.carbon.{enterpriseId}` 1-minute carbon windows
+ * - `park.{parkId}.carbon.{enterpriseId}` 1-minute carbon windows (`carbon._park`: the whole park)
  * - `park.{parkId}.cmd.{assetId}`         dispatch setpoints to a collector
  * - `park.{parkId}.cmd-ack.{assetId}`     their confirmations (read-back)
  * - `park.{parkId}.doc.{docId}`           Yjs updates and awareness between relays
@@ -13,6 +13,8 @@ import { ID_PATTERN } from '../park/schema.js';
  * @see README.md "Subjects and events"
  */
 export const SUBJECT_ROOT = 'park';
+/** Last token of the park-wide carbon subject. */
+export const CARBON_PARK_TOKEN = '_park';
 
 function token(kind: string, value: string): string {
   if (!ID_PATTERN.test(value)) throw new RangeError(`${kind} '${value}' is not a valid subject token`);
@@ -24,6 +26,10 @@ export const subjects = {
   /** Wildcard over every asset's telemetry in one park (or all parks with '*'). */
   telemetryOfPark: (parkId: string | '*') => `${SUBJECT_ROOT}.${parkId === '*' ? '*' : token('parkId', parkId)}.telemetry.>`,
   carbon: (parkId: string, enterpriseId: string) => `${SUBJECT_ROOT}.${token('parkId', parkId)}.carbon.${token('enterpriseId', enterpriseId)}`,
+  /** The park-wide window (whole park and every enterprise in one message); `_park` is no valid enterprise id in practice. */
+  carbonOfPark: (parkId: string) => `${SUBJECT_ROOT}.${token('parkId', parkId)}.carbon.${CARBON_PARK_TOKEN}`,
+  /** Wildcard over every carbon window of one park. */
+  carbonAll: (parkId: string) => `${SUBJECT_ROOT}.${token('parkId', parkId)}.carbon.>`,
   command: (parkId: string, assetId: string) => `${SUBJECT_ROOT}.${token('parkId', parkId)}.cmd.${token('assetId', assetId)}`,
   commandAck: (parkId: string, assetId: string) => `${SUBJECT_ROOT}.${token('parkId', parkId)}.cmd-ack.${token('assetId', assetId)}`,
   doc: (parkId: string, docId: string) => `${SUBJECT_ROOT}.${token('parkId', parkId)}.doc.${token('docId', docId)}`,

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { demoPark } from '../../park/demo-park.js';
+import { CarbonWindowSchema } from '../../protocol/socket-events.js';
+import { createCarbonWindows } from './carbon-windows.js';
+
+// Demo park points: 5/6 grid import/export; huaxin main meter 79/80; lvyuan 200/201.
+const GRID_IN = 5;
+const GRID_OUT = 6;
+const HUAXIN_IN = 79;
+const HUAXIN_OUT = 80;
+const LVYUAN_IN = 200;
+const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);
+const S = 1000;
+const park = demoPark();
+const pvPointOf = (assetId: string) => park.points.find((p) => p.assetId === assetId && p.metric === 'e_kwh')?.id as number;
+const opts = { factorTPerMwh: 0.8325, tcePerMwh: 0.3 };
+
+describe('createCarbonWindows', () => {
+  it('sums counter deltas per UTC minute and converts at the park-method factor', () => {
+    const w = createCarbonWindows(park, opts);
+    w.add(HUAXIN_IN, T0 - 5 * S, 1000); // baseline, in the previous minute
+    w.add(HUAXIN_IN, T0 + 20 * S, 1040);
+    w.add(HUAXIN_IN, T0 + 50 * S, 1100); // 100 kWh in the 08:00 window
+    w.add(GRID_IN, T0 + 1 * S, 5000);
+    w.add(GRID_IN, T0 + 59 * S, 5400); // 400 kWh
+    w.add(GRID_OUT, T0 + 1 * S, 10);
+    w.add(GRID_OUT, T0 + 59 * S, 20); // 10 kWh exported
+    expect(w.advance(T0 + 69_999)).toEqual([]); // still in grace
+    const [win, ...rest] = w.advance(T0 + 70 * S);
+    expect(rest).toEqual([]);
+    expect(win?.windowStart).toBe(T0);
+    const huaxin = win?.enterprises.find((e) => e.enterpriseId === 'huaxin');
+    // 100 kWh × 0.8325 t/MWh = 0.08325 t; × 0.3 tce/MWh = 0.03 tce; 0.08325 / 0.03 = 2.775
+    expect(huaxin).toEqual({ enterpriseId: 'huaxin', kwh: 100, gridKwh: 100, tco2: 0.08325, tce: 0.03, intensity: 2.775 });
+    // park: 400 − 10 = 390 kWh → 0.324675 t, 0.117 tce
+    expect(win?.park).toEqual({ kwh: 390, gridKwh: 390, tco2: 0.324675, tce: 0.117, intensity: 2.775 });
+    expect(win?.enterprises.find((e) => e.enterpriseId === 'lvyuan')).toMatchObject({ kwh: 0, tco2: 0, tce: 0, intensity: null });
+    expect(CarbonWindowSchema.safeParse(win).success).toBe(true);
+  });
+
+  it('counts own PV as zero-emission consumption, lowering the intensity', () => {
+    const w = createCarbonWindows(park, opts);
+    const pv = pvPointOf('huaxin-b1-pv1');
+    w.add(HUAXIN_IN, T0, 0);
+    w.add(HUAXIN_IN, T0 + 30 * S, 60); // 60 kWh from the grid
+    w.add(pv, T0, 500);
+    w.add(pv, T0 + 30 * S, 540); // 40 kWh of PV
+    const huaxin = w.advance(T0 + 2 * 60 * S)[0]?.enterprises.find((e) => e.enterpriseId === 'huaxin');
+    // 100 kWh consumed → 0.03 tce; 60 kWh grid → 0.04995 t; 0.04995 / 0.03 = 1.665
+    expect(huaxin).toMatchObject({ kwh: 100, gridKwh: 60, tco2: 0.04995, tce: 0.03, intensity: 1.665 });
+  });
+
+  it('net export emits nothing', () => {
+    const w = createCarbonWindows(park, opts);
+    const pv = pvPointOf('huaxin-b1-pv1');
+    w.add(HUAXIN_OUT, T0, 0);
+    w.add(HUAXIN_OUT, T0 + 10 * S, 30);
+    w.add(pv, T0, 0);
+    w.add(pv, T0 + 10 * S, 50); // 50 generated, 30 exported → 20 consumed
+    const huaxin = w.advance(T0 + 2 * 60 * S)[0]?.enterprises.find((e) => e.enterpriseId === 'huaxin');
+    expect(huaxin).toMatchObject({ kwh: 20, gridKwh: -30, tco2: 0, tce: 0.006, intensity: 0 });
+  });
+
+  it('treats a counter decrease as a reset and counts the new value from zero', () => {
+    const w = createCarbonWindows(park, opts);
+    w.add(LVYUAN_IN, T0, 900);
+    w.add(LVYUAN_IN, T0 + 10 * S, 950); // +50
+    w.add(LVYUAN_IN, T0 + 20 * S, 7); // reset → +7
+    w.add(LVYUAN_IN, T0 + 30 * S, 10); // +3
+    const lvyuan = w.advance(T0 + 2 * 60 * S)[0]?.enterprises.find((e) => e.enterpriseId === 'lvyuan');
+    expect(lvyuan?.kwh).toBe(60);
+    expect(w.stats()).toMatchObject({ resets: 1, accepted: 3 });
+  });
+
+  it('puts a late reading within the grace into its own window; after close it is counted as late', () => {
+    const w = createCarbonWindows(park, opts);
+    w.add(LVYUAN_IN, T0, 0);
+    w.add(LVYUAN_IN, T0 + 30 * S, 10);
+    w.add(HUAXIN_IN, T0 + 61 * S, 0);
+    w.add(HUAXIN_IN, T0 + 62 * S, 5); // the 08:01 window is open
+    expect(w.advance(T0 + 65 * S)).toEqual([]);
+    w.add(LVYUAN_IN, T0 + 59 * S, 25); // arrives at 08:01:05, belongs to 08:00
+    const first = w.advance(T0 + 70 * S);
+    expect(first.map((x) => x.windowStart)).toEqual([T0]);
+    expect(first[0]?.enterprises.find((e) => e.enterpriseId === 'lvyuan')?.kwh).toBe(25);
+    w.add(LVYUAN_IN, T0 + 59_500, 30); // 08:00 has closed
+    expect(w.stats()).toMatchObject({ late: 1 });
+    const second = w.advance(T0 + 130 * S);
+    expect(second.map((x) => x.windowStart)).toEqual([T0 + 60 * S]);
+    expect(second[0]?.enterprises.find((e) => e.enterpriseId === 'huaxin')?.kwh).toBe(5);
+    expect(second[0]?.enterprises.find((e) => e.enterpriseId === 'lvyuan')?.kwh).toBe(0);
+  });
+
+  it('ignores readings older than the point’s last one and points that are not meters', () => {
+    const w = createCarbonWindows(park, opts);
+    w.add(LVYUAN_IN, T0 + 10 * S, 100);
+    w.add(LVYUAN_IN, T0 + 5 * S, 50);
+    w.add(1, T0 + 5 * S, 50);
+    expect(w.stats()).toMatchObject({ outOfOrder: 1, accepted: 0 });
+    expect(w.advance(T0 + 10 * 60 * S)).toEqual([]);
+  });
+});
+
+describe('carbon subjects', () => {
+  it('name the park-wide and per-enterprise windows under the park', async () => {
+    const { subjects, subjectMatches } = await import('../../protocol/subjects.js');
+    expect(subjects.carbonOfPark('demo')).toBe('park.demo.carbon._park');
+    expect(subjects.carbon('demo', 'huaxin')).toBe('park.demo.carbon.huaxin');
+    expect(subjectMatches(subjects.carbonAll('demo'), subjects.carbonOfPark('demo'))).toBe(true);
+  });
+});

@@ -1,0 +1,197 @@
+import { energyMeters, enterpriseOfAsset } from '../../park/energy-meters.js';
+import type { Park } from '../../park/schema.js';
+
+/** Length of one live carbon window (tumbling, aligned to UTC minutes). */
+export const CARBON_WINDOW_MS = 60_000;
+/** How long after its end a window still accepts late readings before it closes. */
+export const CARBON_WINDOW_GRACE_MS = 10_000;
+
+export interface CarbonWindowOptions {
+  /** Park-method electricity factor, tCO2/MWh (parameter `elec.park_method_factor_t_per_mwh`). */
+  factorTPerMwh: number;
+  /** Electricity at equivalent value, tce/MWh (= kgce/kWh, parameter `elec.equivalent_value_kgce_per_kwh`). */
+  tcePerMwh: number;
+  windowMs?: number;
+  graceMs?: number;
+}
+
+/** One scope's figures in one window. */
+export interface CarbonFigures {
+  /** Electricity consumed: net grid import plus own PV generation, kWh. */
+  kwh: number;
+  /** Net grid import, kWh (negative when the scope exported more than it imported). */
+  gridKwh: number;
+  /** Emissions at the park-method factor on the net grid import (PV is EF 0), tCO2. */
+  tco2: number;
+  /** Comprehensive energy consumption of that electricity, tce. */
+  tce: number;
+  /** tCO2 per tce; null when nothing was consumed. */
+  intensity: number | null;
+}
+
+export interface EnterpriseCarbonWindow extends CarbonFigures {
+  enterpriseId: string;
+}
+
+/** A closed window: the park and every enterprise with a meter. */
+export interface CarbonWindow {
+  parkId: string;
+  /** Epoch ms, a multiple of the window length. */
+  windowStart: number;
+  windowMs: number;
+  factorTPerMwh: number;
+  tcePerMwh: number;
+  park: CarbonFigures;
+  enterprises: EnterpriseCarbonWindow[];
+}
+
+export interface CarbonWindowStats {
+  /** Readings of meter points taken into a window. */
+  accepted: number;
+  /** Counter decreases treated as a reset (the new value counted from zero). */
+  resets: number;
+  /** Readings older than the point's last one (out of order), ignored. */
+  outOfOrder: number;
+  /** Readings whose window had already closed; their energy is lost to the live view. */
+  late: number;
+}
+
+export interface CarbonWindows {
+  /** Feeds one reading; readings of points that are not energy counters are ignored. */
+  add(pointId: number, ts: number, value: number): void;
+  /** Closes and returns (oldest first) every window whose end + grace is ≤ nowMs. */
+  advance(nowMs: number): CarbonWindow[];
+  stats(): CarbonWindowStats;
+}
+
+type Role = { scope: 'park' | 'enterprise'; enterpriseId: string | null; sign: 1 | -1; kind: 'grid' | 'pv' };
+
+interface Sums {
+  grid: number;
+  pv: number;
+}
+
+/**
+ * Live 1-minute carbon of a park and its enterprises from the meter counters in the
+ * telemetry stream (the seed's real-time carbon job).
+ *
+ * Each counter reading adds its increase since the point's previous reading to the window
+ * holding the reading's timestamp; a decrease is a counter reset and counts the new value
+ * from zero. A window closes once the clock passes its end plus the grace, so readings that
+ * arrive a little late still land in their window.
+ *
+ * Scopes use the counters of `energyMeters` (grid: import − export), plus PV generation
+ * counters of the scope as zero-emission consumption. Without grid meters the park is the
+ * sum of its enterprises. Figures are for display: rounded to 0.001 kWh and 1e-6 t; the
+ * period ledgers are the exact accounting.
+ *
+ * @example
+ * const w = createCarbonWindows(park, { factorTPerMwh: 0.8325, tcePerMwh: 0.3 });
+ * w.add(meterPointId, Date.UTC(2026, 0, 1, 0, 0, 5), 1000.5);
+ * w.advance(Date.UTC(2026, 0, 1, 0, 1, 10)); // → [{ windowStart: …00:00, park: {...}, enterprises: [...] }]
+ */
+export function createCarbonWindows(park: Park, options: CarbonWindowOptions): CarbonWindows {
+  const windowMs = options.windowMs ?? CARBON_WINDOW_MS;
+  const graceMs = options.graceMs ?? CARBON_WINDOW_GRACE_MS;
+  const roles = new Map<number, Role[]>();
+  const addRole = (pointId: number, role: Role) => roles.set(pointId, [...(roles.get(pointId) ?? []), role]);
+  const enterpriseIds = park.enterprises.map((e) => e.id);
+  let parkHasGridMeter = false;
+  for (const m of energyMeters(park)) {
+    if (m.scope === 'park') parkHasGridMeter = true;
+    addRole(m.pointId, { scope: m.scope, enterpriseId: m.enterpriseId, sign: m.direction === 'import' ? 1 : -1, kind: 'grid' });
+  }
+  const assetById = new Map(park.assets.map((a) => [a.id, a]));
+  for (const p of park.points) {
+    const asset = assetById.get(p.assetId);
+    if (asset?.kind !== 'pv_inverter' || p.metric !== 'e_kwh' || p.kind !== 'counter') continue;
+    addRole(p.id, { scope: 'park', enterpriseId: null, sign: 1, kind: 'pv' });
+    const enterpriseId = enterpriseOfAsset(park, asset);
+    if (enterpriseId) addRole(p.id, { scope: 'enterprise', enterpriseId, sign: 1, kind: 'pv' });
+  }
+
+  const last = new Map<number, { ts: number; value: number }>();
+  /** windowStart → scope key ('' = park) → sums. */
+  const open = new Map<number, Map<string, Sums>>();
+  let closedBefore = Number.NEGATIVE_INFINITY;
+  const stats: CarbonWindowStats = { accepted: 0, resets: 0, outOfOrder: 0, late: 0 };
+
+  const figures = (s: Sums | undefined): CarbonFigures => {
+    const grid = s?.grid ?? 0;
+    const kwh = Math.max(0, grid + (s?.pv ?? 0));
+    const tco2 = (Math.max(0, grid) * options.factorTPerMwh) / 1000;
+    const tce = (kwh * options.tcePerMwh) / 1000;
+    return { kwh: round(kwh, 3), gridKwh: round(grid, 3), tco2: round(tco2, 6), tce: round(tce, 6), intensity: tce > 0 ? round(tco2 / tce, 4) : null };
+  };
+
+  return {
+    add(pointId, ts, value) {
+      const pointRoles = roles.get(pointId);
+      if (!pointRoles || !Number.isFinite(value) || !Number.isFinite(ts)) return;
+      const prev = last.get(pointId);
+      if (prev && ts <= prev.ts) {
+        stats.outOfOrder++;
+        return;
+      }
+      last.set(pointId, { ts, value });
+      if (!prev) return; // the first reading is the baseline
+      let delta = value - prev.value;
+      if (delta < 0) {
+        stats.resets++;
+        delta = value;
+      }
+      const windowStart = Math.floor(ts / windowMs) * windowMs;
+      if (windowStart < closedBefore) {
+        stats.late++;
+        return;
+      }
+      stats.accepted++;
+      let scopes = open.get(windowStart);
+      if (!scopes) {
+        scopes = new Map();
+        open.set(windowStart, scopes);
+      }
+      for (const r of pointRoles) {
+        const key = r.scope === 'park' ? '' : (r.enterpriseId as string);
+        let s = scopes.get(key);
+        if (!s) {
+          s = { grid: 0, pv: 0 };
+          scopes.set(key, s);
+        }
+        s[r.kind] += r.sign * delta;
+      }
+    },
+    advance(nowMs) {
+      const closed: CarbonWindow[] = [];
+      const due = [...open.keys()].filter((start) => start + windowMs + graceMs <= nowMs).sort((a, b) => a - b);
+      for (const start of due) {
+        const scopes = open.get(start) as Map<string, Sums>;
+        open.delete(start);
+        let parkSums = scopes.get('');
+        if (!parkHasGridMeter) {
+          parkSums = { grid: 0, pv: parkSums?.pv ?? 0 };
+          for (const id of enterpriseIds) parkSums.grid += scopes.get(id)?.grid ?? 0;
+        }
+        closed.push({
+          parkId: park.id,
+          windowStart: start,
+          windowMs,
+          factorTPerMwh: options.factorTPerMwh,
+          tcePerMwh: options.tcePerMwh,
+          park: figures(parkSums),
+          enterprises: enterpriseIds.map((enterpriseId) => ({ enterpriseId, ...figures(scopes.get(enterpriseId)) })),
+        });
+      }
+      const horizon = Math.floor((nowMs - graceMs) / windowMs) * windowMs;
+      if (horizon > closedBefore) closedBefore = horizon;
+      return closed;
+    },
+    stats: () => ({ ...stats }),
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  return r === 0 ? 0 : r;
+}
