@@ -1,0 +1,251 @@
+import { computeParkCarbon, demoPark, energyMeters, type Reading } from '@zcp/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadingStore } from '../../storage/reading-store.js';
+import { rollupOnce } from '../../storage/rollups/index.js';
+import { computeLedger, reproduceLedgerEntry } from './compute-ledger.js';
+import { insertManualItems, latestLedgerEntry, ledgerEntryById, listLedgerEntries, listManualItems } from './ledger-store.js';
+import { validateManualRows } from './manual-items.js';
+import { meteredActivity } from './metered-activity.js';
+import { monthRangeMs, parseLedgerPeriod } from './periods.js';
+
+/** What a backend's test file hands the contract: a migrated store and its teardown. */
+export interface LedgerSubject {
+  store: ReadingStore;
+  cleanup(): Promise<void>;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const HOOK_TIMEOUT_MS = 120_000;
+export const LEDGER_PARK = demoPark();
+const METERS = energyMeters(LEDGER_PARK).filter((m) => m.scope === 'enterprise');
+/** Jump of every counter across the unmetered gap, landing in January (local). */
+const JUMP_KWH = 1000;
+
+/**
+ * Counter readings once a minute, 4 h around the local Dec→Jan boundary (2024-12-31 16:00 UTC)
+ * and 4 h around Jan→Feb; each counter steps 0.25·(i+1) kWh a minute and jumps JUMP_KWH over
+ * the gap between the windows.
+ */
+export function ledgerReadings(): Reading[] {
+  const windows = [Date.UTC(2024, 11, 31, 14), Date.UTC(2025, 0, 31, 14)];
+  return METERS.flatMap((m, i) => {
+    const out: Reading[] = [];
+    let value = 100 * i;
+    windows.forEach((start, w) => {
+      for (let k = 0; k < 240; k++) {
+        if (out.length > 0) value += w === 1 && k === 0 ? JUMP_KWH : 0.25 * (i + 1);
+        out.push({ pointId: m.pointId, ts: start + k * MINUTE_MS + 7_000, value, quality: 'good' });
+      }
+    });
+    return out;
+  });
+}
+
+/** Brute force: each step of a counter belongs to the local month of the later reading. */
+function expectedKwh(readings: readonly Reading[], pointId: number, month: string): number {
+  const [from, to] = monthRangeMs(month, LEDGER_PARK.location.utcOffsetH);
+  const rs = readings.filter((r) => r.pointId === pointId).sort((a, b) => a.ts - b.ts);
+  let sum = 0;
+  for (let k = 1; k < rs.length; k++) {
+    const r = rs[k] as Reading;
+    if (r.ts >= from && r.ts < to) sum += r.value - (rs[k - 1] as Reading).value;
+  }
+  return sum;
+}
+
+/** Seeds the readings and rolls them up, as the storage writer and the rollup worker do. */
+export async function seedLedgerTelemetry(store: ReadingStore): Promise<Reading[]> {
+  const readings = ledgerReadings();
+  await store.sql.query(`select zcp_ensure_partitions('readings', 'day', $1::timestamptz, $2::timestamptz)`, [
+    new Date(Date.UTC(2024, 11, 30)).toISOString(),
+    new Date(Date.UTC(2025, 1, 2)).toISOString(),
+  ]);
+  await store.insertReadings(readings);
+  await store.sql.query(
+    `insert into rollup_pending (bucket) select distinct date_bin('1 minute', to_timestamp(ms / 1000), timestamptz 'epoch') from unnest($1::float8[]) as u (ms) on conflict do nothing`,
+    [readings.map((r) => r.ts)],
+  );
+  for (;;) {
+    const round = await rollupOnce(store.sql, { nowMs: Date.UTC(2025, 1, 2), graceMs: 0, maxMinutes: 1000 });
+    if (round.minutes < 1000) break;
+  }
+  return readings;
+}
+
+const fuelRow = (enterpriseId: string, month: string, tonnes: string) => ({
+  enterpriseId,
+  month,
+  item: { kind: 'fuel', fuel: 'natural_gas', quantity: tonnes, unit: '10^4Nm3', use: 'end_use', source: { type: 'manual', note: 'gas invoice' } },
+});
+
+/**
+ * The ledger's behaviour on one backend: metered activity from rollups by local month, manual
+ * items validated row by row, entries appended with their inputs and reproducible after a
+ * factor change, certificates retired once across periods.
+ */
+export function ledgerContract(name: string, open: () => Promise<LedgerSubject>): void {
+  describe(`carbon ledger (${name})`, () => {
+    let subject: LedgerSubject;
+    let readings: Reading[];
+    const park = LEDGER_PARK;
+    beforeAll(async () => {
+      subject = await open();
+      readings = await seedLedgerTelemetry(subject.store);
+    }, HOOK_TIMEOUT_MS);
+    afterAll(async () => subject?.cleanup());
+
+    it('meters every enterprise per local month from the rollups: grid import and export, source metered with the meter points', async () => {
+      const period = parseLedgerPeriod('2025-Q1');
+      if (!period) throw new Error('period');
+      const metered = await meteredActivity(subject.store.sql, park, period);
+      expect(metered.map((m) => m.enterpriseId)).toEqual(park.enterprises.map((e) => e.id));
+      for (const m of METERS) {
+        const items = metered.find((x) => x.enterpriseId === m.enterpriseId)?.activities ?? [];
+        for (const month of ['2025-01', '2025-02', '2025-03']) {
+          const item = items.find(
+            (a) => a.kind === 'electricity' && a.month === month && a.flow === (m.direction === 'import' ? 'grid_import' : 'grid_export'),
+          );
+          expect(item, `${m.pointId} ${month}`).toMatchObject({ unit: 'kWh', source: { type: 'metered' } });
+          if (item?.kind !== 'electricity') throw new Error('electricity');
+          expect(Number(item.quantity), `${m.pointId} ${month}`).toBeCloseTo(expectedKwh(readings, m.pointId, month), 6);
+          expect(item.source.note).toContain(String(m.pointId));
+          if (m.direction === 'export') expect(item.origin).toBe('non_fossil');
+        }
+      }
+      // December's steps stay in December: January starts at local midnight (16:00 UTC).
+      const dec = await meteredActivity(subject.store.sql, park, parseLedgerPeriod('2024-12') as NonNullable<ReturnType<typeof parseLedgerPeriod>>);
+      const first = METERS[0];
+      if (!first) throw new Error('meters');
+      const item = dec.find((x) => x.enterpriseId === first.enterpriseId)?.activities[0];
+      expect(item?.kind === 'electricity' && Number(item.quantity)).toBeCloseTo(119 * 0.25, 6);
+      expect(expectedKwh(readings, first.pointId, '2025-01')).toBeCloseTo(239 * 0.25 + JUMP_KWH, 6);
+    });
+
+    it('validates manual rows one by one with the model schema; good rows are stored, bad ones listed by path', async () => {
+      const { items, errors } = validateManualRows(park, [
+        fuelRow('huaxin', '2025-01', '2'),
+        { enterpriseId: 'nobody', month: '2025-01', item: fuelRow('huaxin', '2025-01', '1').item },
+        { enterpriseId: 'lvyuan', month: '2025-01', item: { ...fuelRow('lvyuan', '2025-01', '1').item, quantity: '-1' } },
+        { enterpriseId: 'lvyuan', month: '2025-13', item: fuelRow('lvyuan', '2025-01', '1').item },
+        {
+          enterpriseId: 'lvyuan',
+          month: '2025-01',
+          item: { kind: 'electricity', flow: 'grid_export', quantity: 1, unit: 'MWh', source: { type: 'manual', note: 'x' } },
+        },
+        {
+          enterpriseId: 'lvyuan',
+          month: '2025-01',
+          certificate: { id: 'GEC-1', kind: 'GEC', mwh: '1', vintage: '2024-12', enterprise: 'lvyuan', source: { type: 'manual', note: 'GEC platform' } },
+        },
+      ]);
+      expect(items.map((i) => i.index)).toEqual([0, 5]);
+      expect(errors.map((e) => e.path)).toEqual(['rows.1.enterpriseId', 'rows.2.item.quantity', 'rows.3.month', 'rows.4.item.origin']);
+      const stored = await insertManualItems(
+        subject.store.sql,
+        park.id,
+        items.map((i) => i.item),
+        Date.UTC(2025, 1, 5),
+      );
+      expect(stored.map((s) => s.record.type)).toEqual(['activity', 'certificate']);
+      expect(stored[0]).toMatchObject({
+        parkId: park.id,
+        enterpriseId: 'huaxin',
+        month: '2025-01',
+        source: 'gas invoice',
+        createdAt: '2025-02-05T00:00:00.000Z',
+      });
+      const listed = await listManualItems(subject.store.sql, park.id, { from: '2025-01', to: '2025-03' });
+      expect(listed).toEqual(stored);
+      expect(await listManualItems(subject.store.sql, park.id, { from: '2025-02', to: '2025-03' })).toEqual([]);
+      expect(await listManualItems(subject.store.sql, park.id, { from: '2025-01', to: '2025-01', enterpriseId: 'lvyuan' })).toEqual([stored[1]]);
+    });
+
+    it('computes a period from metered and manual data, stores it with its input, and keeps the old entry reproducible after a factor change', async () => {
+      const period = parseLedgerPeriod('2025-01');
+      if (!period) throw new Error('period');
+      const t1 = Date.UTC(2025, 1, 10);
+      const first = await computeLedger(subject.store.sql, park, period, { nowMs: t1 });
+      expect(first).toMatchObject({
+        parkId: park.id,
+        periodKind: 'month',
+        period: '2025-01',
+        scope: 'park',
+        enterpriseId: null,
+        computedAt: new Date(t1).toISOString(),
+      });
+      expect(first.result.period).toEqual({ from: '2025-01', to: '2025-01', months: 1 });
+      // Metered + manual in the input; the manual gas and the certificate reach the result.
+      const huaxin = first.input.activity.enterprises.find((e) => e.id === 'huaxin');
+      expect(huaxin?.activities.map((a) => a.source.type)).toEqual(['metered', 'metered', 'manual']);
+      expect(Number(first.result.enterprises.find((e) => e.id === 'huaxin')?.parkMethod.E_fuel.value)).toBeGreaterThan(0);
+      expect(first.result.certificates.applied).toEqual([{ enterpriseId: 'lvyuan', mwh: '1', certificateIds: ['GEC-1'] }]);
+      expect(first.parameterVersions['elec.park_method_factor_t_per_mwh']).toEqual({ version: '2022', value: '0.8325', overridden: false });
+      expect(first.factorVersions).toContain('process-defaults@2025.1');
+      expect(first.result).toEqual(computeParkCarbon(first.input.activity, { previouslyRetiredCertificateIds: [] }));
+
+      // A new factor version: recompute; the first entry is kept and still reproduces.
+      const t2 = t1 + HOUR_MS;
+      const second = await computeLedger(subject.store.sql, park, period, {
+        nowMs: t2,
+        parameterOverrides: [{ id: 'elec.park_method_factor_t_per_mwh', value: '0.5', source: 'test factor', version: 'test-2' }],
+      });
+      expect(second.id).not.toBe(first.id);
+      expect(second.parameterVersions['elec.park_method_factor_t_per_mwh']).toEqual({ version: 'test-2', value: '0.5', overridden: true });
+      expect(second.result.parkMethod.E_elec.value).not.toBe(first.result.parkMethod.E_elec.value);
+      const sql = subject.store.sql;
+      expect((await latestLedgerEntry(sql, park.id, { period: '2025-01' }))?.id).toBe(second.id);
+      expect((await latestLedgerEntry(sql, park.id, { period: '2025-01', atMs: t2 - 1 }))?.id).toBe(first.id);
+      expect(await latestLedgerEntry(sql, park.id, { period: '2025-01', atMs: t1 - 1 })).toBeUndefined();
+      expect((await listLedgerEntries(sql, park.id, { period: '2025-01' })).map((e) => e.id)).toEqual([second.id, first.id]);
+      const old = await ledgerEntryById(sql, park.id, first.id);
+      expect(old).toEqual(first);
+      expect(reproduceLedgerEntry(old as NonNullable<typeof old>)).toEqual(first.result);
+      expect(await ledgerEntryById(sql, 'other-park', first.id)).toBeUndefined();
+    });
+
+    it('computes quarters and years over their months, and one enterprise alone on its own scope', async () => {
+      const sql = subject.store.sql;
+      const q = await computeLedger(sql, park, parseLedgerPeriod('2025-Q1') as NonNullable<ReturnType<typeof parseLedgerPeriod>>, {
+        nowMs: Date.UTC(2025, 3, 1),
+      });
+      expect(q.result.period.months).toBe(3);
+      expect(q.periodKind).toBe('quarter');
+      const e = await computeLedger(sql, park, parseLedgerPeriod('2025-01') as NonNullable<ReturnType<typeof parseLedgerPeriod>>, {
+        nowMs: Date.UTC(2025, 3, 2),
+        enterpriseId: 'huaxin',
+      });
+      expect(e).toMatchObject({ scope: 'enterprise', enterpriseId: 'huaxin' });
+      expect(e.result.enterprises.map((x) => x.id)).toEqual(['huaxin']);
+      expect((await latestLedgerEntry(sql, park.id, { period: '2025-01', enterpriseId: 'huaxin' }))?.id).toBe(e.id);
+      // The park's current entry is not the enterprise's.
+      expect((await latestLedgerEntry(sql, park.id, { period: '2025-01' }))?.scope).toBe('park');
+    });
+
+    it('does not apply a certificate a current entry of an earlier period already retired (CARB-CERT-1)', async () => {
+      const sql = subject.store.sql;
+      const { items, errors } = validateManualRows(park, [
+        {
+          enterpriseId: 'lvyuan',
+          month: '2025-02',
+          certificate: { id: 'GEC-1', kind: 'GEC', mwh: '0.05', vintage: '2025-01', enterprise: 'lvyuan', source: { type: 'manual', note: 'claimed again' } },
+        },
+      ]);
+      expect(errors).toEqual([]);
+      await insertManualItems(
+        sql,
+        park.id,
+        items.map((i) => i.item),
+        Date.UTC(2025, 2, 1),
+      );
+      const feb = await computeLedger(sql, park, parseLedgerPeriod('2025-02') as NonNullable<ReturnType<typeof parseLedgerPeriod>>, {
+        nowMs: Date.UTC(2025, 3, 3),
+      });
+      expect(feb.input.previouslyRetiredCertificateIds).toEqual(['GEC-1']);
+      expect(feb.result.certificates.applied).toEqual([]);
+      expect(feb.result.certificates.violations.map((v) => v.code)).toEqual(['previously_retired']);
+      expect(feb.valid).toBe(false);
+      expect(reproduceLedgerEntry(feb)).toEqual(feb.result);
+    });
+  });
+}
