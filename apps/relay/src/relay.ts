@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type Bus, type Consumer, connectNatsBus, createMemoryBus, type Subscription } from '@zcp/bus';
-import type { Park, RelayStatus } from '@zcp/model';
+import { type Park, type RelayStatus, roomOfPark, SocketEvent } from '@zcp/model';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
+import { type LiveCarbon, startLiveCarbon } from './carbon/live/live-carbon.js';
 import type { RelayConfig } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
@@ -69,6 +70,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
   let fanout: SocketFanout | undefined;
   const consumers: Consumer[] = [];
   const subscriptions: Subscription[] = [];
+  const liveCarbon: LiveCarbon[] = [];
   let dbReachable = false;
   let gate: StorageGate | undefined;
   let maintenance: NodeJS.Timeout | undefined;
@@ -195,6 +197,9 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
       for (const entry of parks.list()) {
         const park = entry.index.park;
         subscriptions.push(subscribeLive(park, bus, entry.live, logger));
+        liveCarbon.push(
+          await startLiveCarbon({ park, bus, logger, now, onWindow: (w) => fanout?.io.to(roomOfPark(park.id)).emit(SocketEvent.carbonWindow, w) }),
+        );
         consumers.push(
           ...(await startStorageWorkers({
             park,
@@ -232,6 +237,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
         server.closeAllConnections();
       });
       for (const s of subscriptions.splice(0)) s.unsubscribe();
+      for (const c of liveCarbon.splice(0)) await c.stop();
       clearInterval(maintenance);
       gate?.stop();
       for (const c of consumers.splice(0)) await c.stop();

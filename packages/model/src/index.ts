@@ -152,6 +152,7 @@ export {
 } from './protocol/socket-events.js';
 export {
   CARBON_PARK_TOKEN,
+  carbonStream,
   isPublishSubject,
   parseTelemetrySubject,
   SUBJECT_ROOT,

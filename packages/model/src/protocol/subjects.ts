@@ -57,6 +57,21 @@ export function telemetryStream(parkId: string): { name: string; subjects: strin
   return { name: `TELEMETRY_${token('parkId', parkId)}`, subjects: [subjects.telemetryOfPark(parkId)], ...TELEMETRY_STREAM_LIMITS };
 }
 
+/**
+ * JetStream stream holding one park's live carbon windows: small and short-lived (a day), so
+ * a late subscriber can replay the last windows. Relays publish with the message id
+ * `{subjectToken}:{windowStart}`, so the windows every relay computes are stored once.
+ */
+export function carbonStream(parkId: string): { name: string; subjects: string[]; duplicateWindowMs: number; maxAgeMs: number; maxBytes: number } {
+  return {
+    name: `CARBON_${token('parkId', parkId)}`,
+    subjects: [subjects.carbonAll(parkId)],
+    duplicateWindowMs: 5 * 60_000,
+    maxAgeMs: 24 * 3600_000,
+    maxBytes: 64 * 1024 * 1024,
+  };
+}
+
 /** Durable consumer name shared by all relays storing one park's telemetry (work-queue style). */
 export function storageConsumer(parkId: string): string {
   return `storage_${token('parkId', parkId)}`;
