@@ -1,3 +1,5 @@
+import { carbonOpenApiPaths } from './carbon-openapi.js';
+
 /**
  * The HTTP API's OpenAPI 3.1 document. A test checks that every route (and method) the app
  * registers is documented here and the other way round, so the two cannot drift apart.
@@ -99,6 +101,7 @@ export const openApiDocument = {
         responses: { 200: json('Energy windows', { $ref: '#/components/schemas/ParkEnergy' }), 400: problem, 404: problem },
       },
     },
+    ...carbonOpenApiPaths,
     '/api/ingest': {
       post: {
         summary: 'Push readings from a device (JSON batch or CSV); per-row results, good rows kept when others are bad',
