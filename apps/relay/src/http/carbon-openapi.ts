@@ -120,7 +120,8 @@ export const carbonOpenApiPaths = {
   },
   '/api/carbon/parks/{parkId}/activity/metered': {
     get: {
-      summary: 'Metered activity per enterprise and local month: grid import and export from the meter rollups, with the meter points',
+      summary:
+        'Metered activity per enterprise and local month from the meter rollups: grid import and export, PV self-consumption (generation − export), gas of its boilers; each with its points',
       parameters: [parkIdParam, periodParam, enterpriseParam],
       responses: {
         200: json('Metered items', {
@@ -177,6 +178,10 @@ export const carbonOpenApiPaths = {
               properties: {
                 period: { type: 'string', description: '`2025-01`, `2025-Q1` or `2025`' },
                 enterpriseId: { type: 'string', description: 'Compute one enterprise alone' },
+                parkAssetsEnterpriseId: {
+                  type: 'string',
+                  description: 'The enterprise that accounts for park-level gas boilers; absent: their gas is left out',
+                },
                 parameterOverrides: { type: 'array', items: ParameterOverride },
               },
             },

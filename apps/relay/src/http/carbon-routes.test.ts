@@ -72,7 +72,7 @@ describe('/api/carbon', () => {
       await send('GET', '/api/carbon/parks/demo/activity/metered?period=2025-01&enterpriseId=huaxin'),
     );
     expect(m.enterprises.map((e) => e.enterpriseId)).toEqual(['huaxin']);
-    expect(m.enterprises[0]?.activities.map((a) => (a.kind === 'electricity' ? a.flow : a.kind))).toEqual(['grid_import', 'grid_export']);
+    expect(m.enterprises[0]?.activities.map((a) => (a.kind === 'electricity' ? a.flow : a.kind))).toEqual(['grid_import', 'grid_export', 'pv_self']);
   });
 
   it('computes ledgers, keeps every entry and reads the latest, an older one by id or as of a time, and reproduces it', async () => {
@@ -100,6 +100,11 @@ describe('/api/carbon', () => {
     expect(again.identical).toBe(true);
     // An entry id of another period is not that period's ledger.
     expect((await problemOf(await send('GET', `/api/carbon/parks/demo/ledger?period=2025-02&entryId=${first.id}`), 404)).code).toBe('ledger_entry_not_found');
+    const withGas = await ok<LedgerEntry>(
+      await send('POST', '/api/carbon/parks/demo/ledger/compute', { period: '2025-02', parkAssetsEnterpriseId: 'service' }),
+      201,
+    );
+    expect(Number(withGas.result.enterprises.find((e) => e.id === 'service')?.parkMethod.E_fuel.value)).toBeGreaterThan(0);
     const q = await ok<LedgerEntry>(await send('POST', '/api/carbon/parks/demo/ledger/compute', { period: '2025-Q1', enterpriseId: 'huaxin' }), 201);
     expect(q).toMatchObject({ periodKind: 'quarter', scope: 'enterprise', enterpriseId: 'huaxin' });
     expect((await ok<LedgerEntry>(await send('GET', '/api/carbon/parks/demo/ledger?period=2025-Q1&enterpriseId=huaxin'))).id).toBe(q.id);

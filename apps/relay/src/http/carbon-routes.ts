@@ -38,6 +38,8 @@ const LedgerQuery = PeriodQuery.extend({
 const ComputeBody = z.object({
   period: PeriodText,
   enterpriseId: EnterpriseId.optional(),
+  /** The enterprise that accounts for park-level gas boilers; absent: their gas is left out. */
+  parkAssetsEnterpriseId: EnterpriseId.optional(),
   parameterOverrides: z
     .array(ParameterOverrideSchema)
     .max(PARAMETER_IDS.length * 4)
@@ -174,10 +176,12 @@ export function registerCarbonRoutes(app: Hono, deps: CarbonRouteDeps): void {
     const park = deps.park(c.req.param('parkId'));
     const body = await parseBody(ComputeBody, c);
     requireEnterprise(park, body.enterpriseId);
+    requireEnterprise(park, body.parkAssetsEnterpriseId);
     const entry = await computeLedger(deps.sql(), park, periodOf(body.period), {
       nowMs: deps.now(),
       parameterOverrides: body.parameterOverrides,
       ...(body.enterpriseId ? { enterpriseId: body.enterpriseId } : {}),
+      ...(body.parkAssetsEnterpriseId ? { parkAssetsEnterpriseId: body.parkAssetsEnterpriseId } : {}),
     }).catch(engineError);
     return c.json(entry, 201);
   });

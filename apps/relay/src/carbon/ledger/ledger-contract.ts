@@ -1,4 +1,4 @@
-import { computeParkCarbon, demoPark, energyMeters, type Reading } from '@zcp/model';
+import { computeParkCarbon, demoPark, energyMeters, enterpriseOfAsset, type Reading } from '@zcp/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingStore } from '../../storage/reading-store.js';
 import { rollupOnce } from '../../storage/rollups/index.js';
@@ -19,6 +19,11 @@ const HOUR_MS = 3_600_000;
 const HOOK_TIMEOUT_MS = 120_000;
 export const LEDGER_PARK = demoPark();
 const METERS = energyMeters(LEDGER_PARK).filter((m) => m.scope === 'enterprise');
+const huaxinPv = LEDGER_PARK.assets.find((a) => a.kind === 'pv_inverter' && enterpriseOfAsset(LEDGER_PARK, a) === 'huaxin');
+/** One PV inverter generation counter of huaxin (the others stay silent). */
+const PV_POINT = LEDGER_PARK.points.find((p) => p.assetId === huaxinPv?.id && p.metric === 'e_kwh')?.id as number;
+/** The park-level gas boiler's counter. */
+const GAS_POINT = LEDGER_PARK.points.find((p) => p.metric === 'gas_m3')?.id as number;
 /** Jump of every counter across the unmetered gap, landing in January (local). */
 const JUMP_KWH = 1000;
 
@@ -29,13 +34,14 @@ const JUMP_KWH = 1000;
  */
 export function ledgerReadings(): Reading[] {
   const windows = [Date.UTC(2024, 11, 31, 14), Date.UTC(2025, 0, 31, 14)];
-  return METERS.flatMap((m, i) => {
+  const series = [...METERS.map((m, i) => ({ pointId: m.pointId, step: 0.25 * (i + 1) })), { pointId: PV_POINT, step: 2 }, { pointId: GAS_POINT, step: 0.5 }];
+  return series.flatMap(({ pointId, step }, i) => {
     const out: Reading[] = [];
     let value = 100 * i;
     windows.forEach((start, w) => {
       for (let k = 0; k < 240; k++) {
-        if (out.length > 0) value += w === 1 && k === 0 ? JUMP_KWH : 0.25 * (i + 1);
-        out.push({ pointId: m.pointId, ts: start + k * MINUTE_MS + 7_000, value, quality: 'good' });
+        if (out.length > 0) value += w === 1 && k === 0 ? JUMP_KWH : step;
+        out.push({ pointId, ts: start + k * MINUTE_MS + 7_000, value, quality: 'good' });
       }
     });
     return out;
@@ -122,6 +128,22 @@ export function ledgerContract(name: string, open: () => Promise<LedgerSubject>)
       expect(expectedKwh(readings, first.pointId, '2025-01')).toBeCloseTo(239 * 0.25 + JUMP_KWH, 6);
     });
 
+    it('meters PV self-consumption (generation minus export) and gas boilers, park-level ones only when assigned', async () => {
+      const period = parseLedgerPeriod('2025-01') as NonNullable<ReturnType<typeof parseLedgerPeriod>>;
+      const huaxinExport = METERS.find((m) => m.enterpriseId === 'huaxin' && m.direction === 'export')?.pointId as number;
+      const plain = await meteredActivity(subject.store.sql, park, period);
+      const pv = plain.find((e) => e.enterpriseId === 'huaxin')?.activities.find((a) => a.kind === 'electricity' && a.flow === 'pv_self');
+      const expected = expectedKwh(readings, PV_POINT, '2025-01') - expectedKwh(readings, huaxinExport, '2025-01');
+      expect(expected).toBeGreaterThan(0);
+      expect(pv?.kind === 'electricity' && Number(pv.quantity)).toBeCloseTo(expected, 6);
+      expect(pv?.source.note).toContain(String(PV_POINT));
+      expect(plain.flatMap((e) => e.activities).filter((a) => a.kind === 'fuel')).toEqual([]);
+      const assigned = await meteredActivity(subject.store.sql, park, period, { parkAssetsEnterpriseId: 'service' });
+      const gas = assigned.find((e) => e.enterpriseId === 'service')?.activities.find((a) => a.kind === 'fuel');
+      expect(gas).toMatchObject({ fuel: 'natural_gas', unit: 'Nm3', use: 'heat_supply', month: '2025-01', source: { type: 'metered' } });
+      expect(gas?.kind === 'fuel' && Number(gas.quantity)).toBeCloseTo(expectedKwh(readings, GAS_POINT, '2025-01'), 6);
+    });
+
     it('validates manual rows one by one with the model schema; good rows are stored, bad ones listed by path', async () => {
       const { items, errors } = validateManualRows(park, [
         fuelRow('huaxin', '2025-01', '2'),
@@ -177,7 +199,8 @@ export function ledgerContract(name: string, open: () => Promise<LedgerSubject>)
       expect(first.result.period).toEqual({ from: '2025-01', to: '2025-01', months: 1 });
       // Metered + manual in the input; the manual gas and the certificate reach the result.
       const huaxin = first.input.activity.enterprises.find((e) => e.id === 'huaxin');
-      expect(huaxin?.activities.map((a) => a.source.type)).toEqual(['metered', 'metered', 'manual']);
+      expect(huaxin?.activities.map((a) => (a.kind === 'electricity' ? a.flow : a.kind))).toEqual(['grid_import', 'grid_export', 'pv_self', 'fuel']);
+      expect(huaxin?.activities.map((a) => a.source.type)).toEqual(['metered', 'metered', 'metered', 'manual']);
       expect(Number(first.result.enterprises.find((e) => e.id === 'huaxin')?.parkMethod.E_fuel.value)).toBeGreaterThan(0);
       expect(first.result.certificates.applied).toEqual([{ enterpriseId: 'lvyuan', mwh: '1', certificateIds: ['GEC-1'] }]);
       expect(first.parameterVersions['elec.park_method_factor_t_per_mwh']).toEqual({ version: '2022', value: '0.8325', overridden: false });

@@ -1,4 +1,4 @@
-import { type ActivityItem, energyMeters, type Park } from '@zcp/model';
+import { type ActivityItem, energyMeters, enterpriseOfAsset, type Park } from '@zcp/model';
 import { energyIncreases } from '../../storage/rollups/index.js';
 import type { SqlClient } from '../../storage/sql-client.js';
 import { type LedgerPeriod, monthRangeMs } from './periods.js';
@@ -16,9 +16,11 @@ export interface MeteredActivityOptions {
    * says so here.
    */
   exportOrigin?: 'fossil' | 'non_fossil';
+  /** The enterprise that accounts for park-level gas boilers (no enterprise of their own); absent: they are left out. */
+  parkAssetsEnterpriseId?: string;
 }
 
-/** Whole Wh as exact kWh decimal text: 1234567 → '1234.567'. */
+/** Thousandths as exact decimal text (Wh → kWh): 1234567 → '1234.567'. */
 export function whToKwhText(wh: number): string {
   const whole = Math.trunc(wh / 1000);
   const frac = String(wh % 1000)
@@ -27,13 +29,22 @@ export function whToKwhText(wh: number): string {
   return frac ? `${whole}.${frac}` : String(whole);
 }
 
+/** What each metered series of an enterprise is. */
+type Series = 'import' | 'export' | 'pv' | 'gas';
+const SERIES: readonly Series[] = ['import', 'export', 'pv', 'gas'];
+
 /**
- * Grid import and export of every enterprise per month of `period`, from the increases of its
- * energy meters (`energyMeters` of @zcp/model: main meters, else building meters, else loads)
- * read from the rollups at 1 h (1 min when the park's UTC offset is not whole hours). Months are
- * the park's local months. Each item's source is `metered` and names the meter points; an
- * enterprise without meters gets no items, a month without readings gives 0 kWh items only for
- * meters that exist.
+ * Metered activity of every enterprise per month of `period`, from counter increases read from
+ * the rollups at 1 h (1 min when the park's UTC offset is not whole hours); months are the
+ * park's local months. Per enterprise and month:
+ *  - `grid_import` / `grid_export` from its energy meters (`energyMeters` of @zcp/model: main
+ *    meters, else building meters, else loads);
+ *  - `pv_self`: its PV inverters' generation minus its grid export (never below 0) — export
+ *    meters sit behind the PV, so what was generated and not exported was used on site;
+ *  - natural gas (Nm³, `heat_supply`) of its gas boilers' `gas_m3` counters; park-level boilers
+ *    (no enterprise) count only when `parkAssetsEnterpriseId` names who accounts for them.
+ * Each item's source is `metered` and names its points. Series without points give no items;
+ * a month without readings gives 0.
  *
  * @example
  * const items = await meteredActivity(store.sql, park, parseLedgerPeriod('2025-Q1')!)
@@ -48,45 +59,93 @@ export async function meteredActivity(
   const offsetH = park.location.utcOffsetH;
   const resolution = Number.isInteger(offsetH) ? '1h' : '1m';
   const index = new Map(park.enterprises.map((e, i) => [e.id, i]));
-  const meters = energyMeters(park).filter((m) => m.scope === 'enterprise' && index.has(m.enterpriseId as string));
-  const groupOf = (enterpriseId: string, direction: 'import' | 'export'): number => 2 * (index.get(enterpriseId) as number) + (direction === 'export' ? 1 : 0);
+  const points = new Map<string, number[]>();
+  const add = (enterpriseId: string | null, series: Series, pointId: number) => {
+    if (enterpriseId === null || !index.has(enterpriseId)) return;
+    const key = `${enterpriseId}/${series}`;
+    points.set(key, [...(points.get(key) ?? []), pointId]);
+  };
+  for (const m of energyMeters(park)) if (m.scope === 'enterprise') add(m.enterpriseId, m.direction, m.pointId);
+  const assets = new Map(park.assets.map((a) => [a.id, a]));
+  for (const p of park.points) {
+    const asset = assets.get(p.assetId);
+    if (p.kind !== 'counter' || !asset) continue;
+    if (asset.kind === 'pv_inverter' && p.metric === 'e_kwh' && p.unit === 'kWh') add(enterpriseOfAsset(park, asset), 'pv', p.id);
+    if (asset.kind === 'gas_boiler' && p.metric === 'gas_m3' && p.unit === 'm3')
+      add(enterpriseOfAsset(park, asset) ?? options.parkAssetsEnterpriseId ?? null, 'gas', p.id);
+  }
+  const groupOf = (enterpriseId: string, series: Series): number => SERIES.length * (index.get(enterpriseId) as number) + SERIES.indexOf(series);
   const ranges = period.months.map((month) => ({ month, range: monthRangeMs(month, offsetH) }));
-  const fromMs = ranges[0]?.range[0] as number;
-  const toMs = ranges[ranges.length - 1]?.range[1] as number;
   const rows = await energyIncreases(sql, {
-    meters: meters.map((m) => ({ pointId: m.pointId, group: groupOf(m.enterpriseId as string, m.direction) })),
-    fromMs,
-    toMs,
+    meters: [...points].flatMap(([key, ids]) => {
+      const [enterpriseId, series] = key.split('/') as [string, Series];
+      return ids.map((pointId) => ({ pointId, group: groupOf(enterpriseId, series) }));
+    }),
+    fromMs: ranges[0]?.range[0] as number,
+    toMs: ranges[ranges.length - 1]?.range[1] as number,
     resolution,
   });
-  // Whole Wh per (group, month), so sums are exact integers.
-  const wh = new Map<string, number>();
+  // Thousandths (Wh, litres) per (group, month), so sums are exact integers.
+  const milli = new Map<string, number>();
   for (const r of rows) {
     const month = ranges.find((x) => r.t >= x.range[0] && r.t < x.range[1])?.month;
     if (!month) continue;
     const key = `${r.group}/${month}`;
-    wh.set(key, (wh.get(key) ?? 0) + Math.round(r.increase * 1000));
+    milli.set(key, (milli.get(key) ?? 0) + Math.round(r.increase * 1000));
   }
   const exportOrigin = options.exportOrigin ?? 'non_fossil';
   return park.enterprises.map((e) => {
     const activities: ActivityItem[] = [];
-    for (const direction of ['import', 'export'] as const) {
-      const points = meters.filter((m) => m.enterpriseId === e.id && m.direction === direction).map((m) => m.pointId);
-      if (points.length === 0) continue;
-      const group = groupOf(e.id, direction);
-      for (const { month } of ranges) {
-        const item: ActivityItem = {
-          id: `metered:${e.id}:${direction}:${month}`,
+    const of = (series: Series, month: string) => Math.max(0, milli.get(`${groupOf(e.id, series)}/${month}`) ?? 0);
+    const source = (series: Series, what: string): ActivityItem['source'] => ({
+      type: 'metered',
+      note: `telemetry rollups ${resolution}: ${what}, points ${points.get(`${e.id}/${series}`)?.join(', ')}`,
+    });
+    const has = (series: Series) => points.has(`${e.id}/${series}`);
+    for (const { month } of ranges) {
+      const id = (what: string) => `metered:${e.id}:${what}:${month}`;
+      if (has('import'))
+        activities.push({
+          id: id('grid_import'),
           kind: 'electricity',
-          flow: direction === 'import' ? 'grid_import' : 'grid_export',
+          flow: 'grid_import',
           month,
-          quantity: whToKwhText(Math.max(0, wh.get(`${group}/${month}`) ?? 0)),
+          quantity: whToKwhText(of('import', month)),
           unit: 'kWh',
-          source: { type: 'metered', note: `telemetry rollups ${resolution}, meter points ${points.join(', ')}` },
-          ...(direction === 'export' ? { origin: exportOrigin } : {}),
-        };
-        activities.push(item);
-      }
+          source: source('import', 'grid import meters'),
+        });
+      if (has('export'))
+        activities.push({
+          id: id('grid_export'),
+          kind: 'electricity',
+          flow: 'grid_export',
+          origin: exportOrigin,
+          month,
+          quantity: whToKwhText(of('export', month)),
+          unit: 'kWh',
+          source: source('export', 'grid export meters'),
+        });
+      if (has('pv'))
+        activities.push({
+          id: id('pv_self'),
+          kind: 'electricity',
+          flow: 'pv_self',
+          month,
+          quantity: whToKwhText(Math.max(0, of('pv', month) - of('export', month))),
+          unit: 'kWh',
+          source: source('pv', 'PV generation minus grid export'),
+        });
+      if (has('gas'))
+        activities.push({
+          id: id('gas'),
+          kind: 'fuel',
+          fuel: 'natural_gas',
+          use: 'heat_supply',
+          month,
+          quantity: whToKwhText(of('gas', month)),
+          unit: 'Nm3',
+          source: source('gas', 'gas boiler meters (m³ taken as Nm³)'),
+        });
     }
     return { enterpriseId: e.id, activities };
   });
