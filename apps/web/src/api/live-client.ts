@@ -1,4 +1,4 @@
-import { type ClientToServerEvents, type RelayStatus, type ServerToClientEvents, SocketEvent, type StateSnapshot } from '@zcp/model';
+import { type CarbonWindowMessage, type ClientToServerEvents, type RelayStatus, type ServerToClientEvents, SocketEvent, type StateSnapshot } from '@zcp/model';
 import { io, type Socket } from 'socket.io-client';
 
 /** What the UI shows: live, trying to get back, or given up for now (still retrying). */
@@ -12,6 +12,8 @@ export interface LiveHandlers {
   relayStatus(s: RelayStatus): void;
   /** The relay refused the join (unknown park, bad request). */
   joinFailed(code: string, message: string): void;
+  /** A closed 1-minute carbon window of the park. */
+  carbonWindow?(w: CarbonWindowMessage): void;
 }
 
 export interface LiveClient {
@@ -79,6 +81,9 @@ export function connectLive(parkId: string, on: LiveHandlers, url?: string): Liv
     if (d.parkId === parkId) on.delta(d);
   });
   socket.on(SocketEvent.relayStatus, (s) => on.relayStatus(s));
+  socket.on(SocketEvent.carbonWindow, (w) => {
+    if (w.parkId === parkId) on.carbonWindow?.(w);
+  });
 
   const onOnline = () => {
     if (!socket.connected) socket.connect();

@@ -75,6 +75,7 @@ export const useLiveStore = defineStore('live', () => {
       joinFailed: (code, message) => {
         joinError.value = `${code}: ${message}`;
       },
+      carbonWindow: (w) => useParkStore().applyCarbonWindow(w),
     });
   }
 

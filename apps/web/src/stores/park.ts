@@ -1,4 +1,4 @@
-import { indexPark, type ParkIndex } from '@zcp/model';
+import { type CarbonWindowMessage, indexPark, type ParkIndex } from '@zcp/model';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { ApiError, createRelayApi } from '../api/http.js';
@@ -15,6 +15,16 @@ export const useParkStore = defineStore('park', () => {
   const index = shallowRef<ParkIndex | null>(null);
   const kpiPlan = computed(() => (index.value ? planKpis(index.value) : null));
   const refs = computed(() => (index.value ? powerRefs(index.value) : new Map()));
+  /** The latest closed 1-minute carbon window from the relay (`carbon:window`). */
+  const carbon = shallowRef<CarbonWindowMessage | null>(null);
+  /** How the twin colours buildings: by tenant, or by the live carbon intensity. */
+  const colourMode = ref<'tenant' | 'carbon'>('tenant');
+
+  function applyCarbonWindow(w: CarbonWindowMessage): void {
+    if (index.value && w.parkId !== index.value.park.id) return;
+    if (carbon.value && w.windowStart < carbon.value.windowStart) return;
+    carbon.value = w;
+  }
 
   /** Loads `parkId`, or the `?park=` query parameter, or the relay's first park. */
   async function load(parkId?: string): Promise<ParkIndex | null> {
@@ -37,5 +47,5 @@ export const useParkStore = defineStore('park', () => {
     }
   }
 
-  return { status, error, index, kpiPlan, refs, load };
+  return { status, error, index, kpiPlan, refs, carbon, colourMode, applyCarbonWindow, load };
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hexToRgb, IDLE_HEX, NO_DATA_HEX, PALETTE_STOPS, powerColour, sampleStops } from './color-scale.js';
+import { hexToRgb, IDLE_HEX, intensityHex, NO_DATA_HEX, PALETTE_STOPS, powerColour, sampleStops } from './color-scale.js';
 
 const close = (a: readonly number[], b: readonly number[]) => {
   for (const [i, v] of a.entries()) expect(v).toBeCloseTo(b[i] as number, 5);
@@ -38,5 +38,16 @@ describe('powerColour', () => {
 describe('sampleStops', () => {
   it('clamps below the first stop', () => {
     close(sampleStops(PALETTE_STOPS.load, 0), hexToRgb('#3fbf7f'));
+  });
+});
+
+describe('intensityHex', () => {
+  it('runs green → red over the intensity scale; no data is grey', () => {
+    expect(intensityHex(0)).toBe('#2fb36b');
+    expect(intensityHex(3)).toBe('#e5484d');
+    expect(intensityHex(10)).toBe('#e5484d');
+    expect(intensityHex(null)).toBe(NO_DATA_HEX);
+    // 1.95 t/tce = 0.65 of the scale: exactly the yellow stop
+    expect(intensityHex(1.95)).toBe('#e3c84a');
   });
 });

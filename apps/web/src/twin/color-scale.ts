@@ -76,3 +76,32 @@ export function powerColour(palette: Palette, valueKw: number | undefined, refer
   const stops = palette === 'battery' ? (valueKw > 0 ? PALETTE_STOPS.discharge : PALETTE_STOPS.charge) : PALETTE_STOPS[palette];
   return sampleStops(stops, Math.min(ratio, 1));
 }
+
+/** Top of the carbon-intensity scale, tCO2/tce: grid-only electricity sits at 0.8325 / 0.3 = 2.775. */
+export const INTENSITY_SCALE_MAX_T_PER_TCE = 3;
+
+/** Green → red over 0..INTENSITY_SCALE_MAX_T_PER_TCE (`at` is the share of the scale); the legend draws the same stops. */
+export const INTENSITY_STOPS: readonly ColourStop[] = [
+  { at: 0, hex: '#2fb36b' },
+  { at: 0.4, hex: '#a8c94a' },
+  { at: 0.65, hex: '#e3c84a' },
+  { at: 0.85, hex: '#f2994a' },
+  { at: 1, hex: '#e5484d' },
+];
+
+const toHex = (x: number) =>
+  Math.round(Math.min(Math.max(x, 0), 1) * 255)
+    .toString(16)
+    .padStart(2, '0');
+
+/**
+ * The colour of a carbon intensity (tCO2/tce); null (nothing consumed, no window yet) is the no-data grey.
+ *
+ * @example
+ * intensityHex(2.775) // orange-red: all electricity from the grid
+ */
+export function intensityHex(intensity: number | null | undefined): string {
+  if (intensity === null || intensity === undefined || !Number.isFinite(intensity)) return NO_DATA_HEX;
+  const [r, g, b] = sampleStops(INTENSITY_STOPS, Math.min(Math.max(intensity / INTENSITY_SCALE_MAX_T_PER_TCE, 0), 1));
+  return `#${toHex(r)}${toHex(g)}${toHex(b)}`;
+}

@@ -35,6 +35,8 @@ export interface Twin {
   /** CSS pixels of the canvas bottom hidden under UI (the phone's bottom sheet). */
   setBottomInset(px: number): void;
   setLabels(labels: LabelSpec[]): void;
+  /** Colours each enterprise's buildings (enterprise id → hex; missing → `fallbackHex`); null restores tenant colours. */
+  setEnterpriseColours(hexOfEnterprise: ReadonlyMap<string, string> | null, fallbackHex?: string): void;
   /** CSS-pixel position of an asset in the canvas, or null when off screen. */
   projectAsset(assetId: string): { x: number; y: number } | null;
   /** What a tap at canvas CSS pixel (x, y) would select. */
@@ -199,6 +201,10 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
     setLabels(list) {
       labels.setLabels(list);
       labelsDirty = true;
+      markDirty();
+    },
+    setEnterpriseColours(hexOfEnterprise, fallbackHex = '#4b515a') {
+      buildings.recolour(hexOfEnterprise ? (b) => (b.enterpriseId && hexOfEnterprise.get(b.enterpriseId)) || fallbackHex : null);
       markDirty();
     },
     projectAsset(assetId) {

@@ -1,4 +1,4 @@
-import type { ParkIndex } from '@zcp/model';
+import type { Building, ParkIndex } from '@zcp/model';
 import { Color3, Color4, CreateGround, CreateLineSystem, Mesh, type Scene, StandardMaterial, Vector3, VertexData } from './babylon.js';
 import { hexToRgb } from './color-scale.js';
 import type { PlanBounds } from './coords.js';
@@ -153,29 +153,43 @@ export function createGround(scene: Scene, index: ParkIndex, pads: Pad[]): void 
 }
 
 /** Buildings as one merged, vertex-coloured mesh; `buildingOfFace` maps a picked face back. */
-export function createBuildings(scene: Scene, index: ParkIndex): { mesh: Mesh; buildingOfFace(faceId: number): string | null } {
+/** The colour a building takes: its tenant's by default, or one the caller picks (e.g. carbon intensity). */
+export type BuildingHexOf = (building: Building) => string;
+
+export function createBuildings(
+  scene: Scene,
+  index: ParkIndex,
+): { mesh: Mesh; buildingOfFace(faceId: number): string | null; recolour(hexOf: BuildingHexOf | null): void } {
   const geo: PrismGeometry = { positions: [], normals: [], indices: [] };
-  const colors: number[] = [];
   const faceEnds: { end: number; id: string }[] = [];
+  const vertexRanges: { building: Building; start: number; end: number }[] = [];
   for (const b of index.park.buildings) {
     const before = geo.positions.length / 3;
     appendPrism(geo, b.footprint, 0, b.heightM);
-    const hex = (b.enterpriseId && index.enterpriseById.get(b.enterpriseId)?.color) || '#7a8a99';
-    const wall = mix(hex, [0.55, 0.6, 0.66], 0.35);
-    const roof = mix(hex, [0.85, 0.88, 0.9], 0.55);
-    for (let v = before; v < geo.positions.length / 3; v++) {
-      const c = geo.normals[v * 3 + 1] === 1 ? roof : wall;
-      colors.push(c.r, c.g, c.b, 1);
-    }
+    vertexRanges.push({ building: b, start: before, end: geo.positions.length / 3 });
     faceEnds.push({ end: geo.indices.length / 3, id: b.id });
   }
+  const tenantHex: BuildingHexOf = (b) => (b.enterpriseId && index.enterpriseById.get(b.enterpriseId)?.color) || '#7a8a99';
+  const colours = (hexOf: BuildingHexOf): number[] => {
+    const colors: number[] = [];
+    for (const { building, start, end } of vertexRanges) {
+      const hex = hexOf(building);
+      const wall = mix(hex, [0.55, 0.6, 0.66], 0.35);
+      const roof = mix(hex, [0.85, 0.88, 0.9], 0.55);
+      for (let v = start; v < end; v++) {
+        const c = geo.normals[v * 3 + 1] === 1 ? roof : wall;
+        colors.push(c.r, c.g, c.b, 1);
+      }
+    }
+    return colors;
+  };
   const mesh = new Mesh('buildings', scene);
   const vd = new VertexData();
   vd.positions = geo.positions;
   vd.normals = geo.normals;
   vd.indices = geo.indices;
-  vd.colors = colors;
-  vd.applyToMesh(mesh);
+  vd.colors = colours(tenantHex);
+  vd.applyToMesh(mesh, true);
   const mat = new StandardMaterial('building-mat', scene);
   mat.specularColor = new Color3(0.08, 0.08, 0.08);
   mesh.material = mat;
@@ -188,5 +202,7 @@ export function createBuildings(scene: Scene, index: ParkIndex): { mesh: Mesh; b
     for (const f of faceEnds) if (faceId < f.end) return f.id;
     return null;
   };
-  return { mesh, buildingOfFace };
+  // Colour modes swap the whole colour buffer: a few hundred buildings, once a minute at most.
+  const recolour = (hexOf: BuildingHexOf | null) => mesh.updateVerticesData('color', colours(hexOf ?? tenantHex));
+  return { mesh, buildingOfFace, recolour };
 }
