@@ -16,7 +16,7 @@ const pvPointOf = (assetId: string) => park.points.find((p) => p.assetId === ass
 const opts = { factorTPerMwh: 0.8325, tcePerMwh: 0.3 };
 
 describe('createCarbonWindows', () => {
-  it('sums counter deltas per UTC minute and converts at the park-method factor', () => {
+  it('CARB-LIVE-1/4: sums counter deltas per UTC minute and converts at the park-method factor', () => {
     const w = createCarbonWindows(park, opts);
     w.add(HUAXIN_IN, T0 - 5 * S, 1000); // baseline, in the previous minute
     w.add(HUAXIN_IN, T0 + 20 * S, 1040);
@@ -32,13 +32,14 @@ describe('createCarbonWindows', () => {
     const huaxin = win?.enterprises.find((e) => e.enterpriseId === 'huaxin');
     // 100 kWh × 0.8325 t/MWh = 0.08325 t; × 0.3 tce/MWh = 0.03 tce; 0.08325 / 0.03 = 2.775
     expect(huaxin).toEqual({ enterpriseId: 'huaxin', kwh: 100, gridKwh: 100, tco2: 0.08325, tce: 0.03, intensity: 2.775 });
-    // park: 400 − 10 = 390 kWh → 0.324675 t, 0.117 tce
-    expect(win?.park).toEqual({ kwh: 390, gridKwh: 390, tco2: 0.324675, tce: 0.117, intensity: 2.775 });
+    // park: 400 − 10 = 390 kWh consumed → 0.117 tce; the 400 kWh imported → 0.333 t (the export
+    // is PV surplus, EF 0, and offsets nothing); 0.333 / 0.117 = 2.846153… → 2.8462
+    expect(win?.park).toEqual({ kwh: 390, gridKwh: 390, tco2: 0.333, tce: 0.117, intensity: 2.8462 });
     expect(win?.enterprises.find((e) => e.enterpriseId === 'lvyuan')).toMatchObject({ kwh: 0, tco2: 0, tce: 0, intensity: null });
     expect(CarbonWindowSchema.safeParse(win).success).toBe(true);
   });
 
-  it('counts own PV as zero-emission consumption, lowering the intensity', () => {
+  it('CARB-LIVE-4: counts own PV as zero-emission consumption, lowering the intensity', () => {
     const w = createCarbonWindows(park, opts);
     const pv = pvPointOf('huaxin-b1-pv1');
     w.add(HUAXIN_IN, T0, 0);
@@ -50,7 +51,7 @@ describe('createCarbonWindows', () => {
     expect(huaxin).toMatchObject({ kwh: 100, gridKwh: 60, tco2: 0.04995, tce: 0.03, intensity: 1.665 });
   });
 
-  it('net export emits nothing', () => {
+  it('CARB-LIVE-4: net export emits nothing', () => {
     const w = createCarbonWindows(park, opts);
     const pv = pvPointOf('huaxin-b1-pv1');
     w.add(HUAXIN_OUT, T0, 0);
@@ -61,7 +62,7 @@ describe('createCarbonWindows', () => {
     expect(huaxin).toMatchObject({ kwh: 20, gridKwh: -30, tco2: 0, tce: 0.006, intensity: 0 });
   });
 
-  it('treats a counter decrease as a reset and counts the new value from zero', () => {
+  it('CARB-LIVE-2: treats a counter decrease as a reset and counts the new value from zero', () => {
     const w = createCarbonWindows(park, opts);
     w.add(LVYUAN_IN, T0, 900);
     w.add(LVYUAN_IN, T0 + 10 * S, 950); // +50
@@ -72,7 +73,7 @@ describe('createCarbonWindows', () => {
     expect(w.stats()).toMatchObject({ resets: 1, accepted: 3 });
   });
 
-  it('puts a late reading within the grace into its own window; after close it is counted as late', () => {
+  it('CARB-LIVE-3: puts a late reading within the grace into its own window; after close it is counted as late', () => {
     const w = createCarbonWindows(park, opts);
     w.add(LVYUAN_IN, T0, 0);
     w.add(LVYUAN_IN, T0 + 30 * S, 10);
@@ -91,7 +92,7 @@ describe('createCarbonWindows', () => {
     expect(second[0]?.enterprises.find((e) => e.enterpriseId === 'lvyuan')?.kwh).toBe(0);
   });
 
-  it('ignores readings older than the point’s last one and points that are not meters', () => {
+  it('CARB-LIVE-2: ignores readings older than the point’s last one and points that are not meters', () => {
     const w = createCarbonWindows(park, opts);
     w.add(LVYUAN_IN, T0 + 10 * S, 100);
     w.add(LVYUAN_IN, T0 + 5 * S, 50);

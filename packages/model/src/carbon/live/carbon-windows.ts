@@ -21,7 +21,7 @@ export interface CarbonFigures {
   kwh: number;
   /** Net grid import, kWh (negative when the scope exported more than it imported). */
   gridKwh: number;
-  /** Emissions at the park-method factor on the net grid import (PV is EF 0), tCO2. */
+  /** Emissions: grid import at the park-method factor (PV and exported PV surplus are EF 0), tCO2. */
   tco2: number;
   /** Comprehensive energy consumption of that electricity, tce. */
   tce: number;
@@ -64,24 +64,25 @@ export interface CarbonWindows {
   stats(): CarbonWindowStats;
 }
 
-type Role = { scope: 'park' | 'enterprise'; enterpriseId: string | null; sign: 1 | -1; kind: 'grid' | 'pv' };
+type Role = { scope: 'park' | 'enterprise'; enterpriseId: string | null; kind: keyof Sums };
 
 interface Sums {
-  grid: number;
+  imported: number;
+  exported: number;
   pv: number;
 }
 
 /**
  * Live 1-minute carbon of a park and its enterprises from the meter counters in the
- * telemetry stream (the seed's real-time carbon job).
+ * telemetry stream (the seed's real-time carbon job). Rules CARB-LIVE-1..5 in ../SPEC.md.
  *
  * Each counter reading adds its increase since the point's previous reading to the window
  * holding the reading's timestamp; a decrease is a counter reset and counts the new value
  * from zero. A window closes once the clock passes its end plus the grace, so readings that
  * arrive a little late still land in their window.
  *
- * Scopes use the counters of `energyMeters` (grid: import − export), plus PV generation
- * counters of the scope as zero-emission consumption. Without grid meters the park is the
+ * Scopes use the counters of `energyMeters` (consumption: import − export + the scope's PV
+ * generation; emissions: import at the park-method factor, PV and its exported surplus EF 0). Without grid meters the park is the
  * sum of its enterprises. Figures are for display: rounded to 0.001 kWh and 1e-6 t; the
  * period ledgers are the exact accounting.
  *
@@ -99,15 +100,15 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
   let parkHasGridMeter = false;
   for (const m of energyMeters(park)) {
     if (m.scope === 'park') parkHasGridMeter = true;
-    addRole(m.pointId, { scope: m.scope, enterpriseId: m.enterpriseId, sign: m.direction === 'import' ? 1 : -1, kind: 'grid' });
+    addRole(m.pointId, { scope: m.scope, enterpriseId: m.enterpriseId, kind: m.direction === 'import' ? 'imported' : 'exported' });
   }
   const assetById = new Map(park.assets.map((a) => [a.id, a]));
   for (const p of park.points) {
     const asset = assetById.get(p.assetId);
     if (asset?.kind !== 'pv_inverter' || p.metric !== 'e_kwh' || p.kind !== 'counter') continue;
-    addRole(p.id, { scope: 'park', enterpriseId: null, sign: 1, kind: 'pv' });
+    addRole(p.id, { scope: 'park', enterpriseId: null, kind: 'pv' });
     const enterpriseId = enterpriseOfAsset(park, asset);
-    if (enterpriseId) addRole(p.id, { scope: 'enterprise', enterpriseId, sign: 1, kind: 'pv' });
+    if (enterpriseId) addRole(p.id, { scope: 'enterprise', enterpriseId, kind: 'pv' });
   }
 
   const last = new Map<number, { ts: number; value: number }>();
@@ -117,9 +118,11 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
   const stats: CarbonWindowStats = { accepted: 0, resets: 0, outOfOrder: 0, late: 0 };
 
   const figures = (s: Sums | undefined): CarbonFigures => {
-    const grid = s?.grid ?? 0;
+    const imported = s?.imported ?? 0;
+    const grid = imported - (s?.exported ?? 0);
     const kwh = Math.max(0, grid + (s?.pv ?? 0));
-    const tco2 = (Math.max(0, grid) * options.factorTPerMwh) / 1000;
+    // Export is on-site PV surplus, non-fossil (EF 0, CARB-PM-4): it does not offset imports.
+    const tco2 = (imported * options.factorTPerMwh) / 1000;
     const tce = (kwh * options.tcePerMwh) / 1000;
     return { kwh: round(kwh, 3), gridKwh: round(grid, 3), tco2: round(tco2, 6), tce: round(tce, 6), intensity: tce > 0 ? round(tco2 / tce, 4) : null };
   };
@@ -155,10 +158,10 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
         const key = r.scope === 'park' ? '' : (r.enterpriseId as string);
         let s = scopes.get(key);
         if (!s) {
-          s = { grid: 0, pv: 0 };
+          s = { imported: 0, exported: 0, pv: 0 };
           scopes.set(key, s);
         }
-        s[r.kind] += r.sign * delta;
+        s[r.kind] += delta;
       }
     },
     advance(nowMs) {
@@ -169,8 +172,11 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
         open.delete(start);
         let parkSums = scopes.get('');
         if (!parkHasGridMeter) {
-          parkSums = { grid: 0, pv: parkSums?.pv ?? 0 };
-          for (const id of enterpriseIds) parkSums.grid += scopes.get(id)?.grid ?? 0;
+          parkSums = { imported: 0, exported: 0, pv: parkSums?.pv ?? 0 };
+          for (const id of enterpriseIds) {
+            parkSums.imported += scopes.get(id)?.imported ?? 0;
+            parkSums.exported += scopes.get(id)?.exported ?? 0;
+          }
         }
         closed.push({
           parkId: park.id,
