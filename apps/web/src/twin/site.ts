@@ -170,12 +170,13 @@ export function createBuildings(
     faceEnds.push({ end: geo.indices.length / 3, id: b.id });
   }
   const tenantHex: BuildingHexOf = (b) => (b.enterpriseId && index.enterpriseById.get(b.enterpriseId)?.color) || '#7a8a99';
-  const colours = (hexOf: BuildingHexOf): number[] => {
+  // Tenant colours are softened toward concrete; a data colour (carbon) stays close to its scale.
+  const colours = (hexOf: BuildingHexOf, soften: number): number[] => {
     const colors: number[] = [];
     for (const { building, start, end } of vertexRanges) {
       const hex = hexOf(building);
-      const wall = mix(hex, [0.55, 0.6, 0.66], 0.35);
-      const roof = mix(hex, [0.85, 0.88, 0.9], 0.55);
+      const wall = mix(hex, [0.55, 0.6, 0.66], 0.35 * soften);
+      const roof = mix(hex, [0.85, 0.88, 0.9], 0.55 * soften);
       for (let v = start; v < end; v++) {
         const c = geo.normals[v * 3 + 1] === 1 ? roof : wall;
         colors.push(c.r, c.g, c.b, 1);
@@ -188,7 +189,7 @@ export function createBuildings(
   vd.positions = geo.positions;
   vd.normals = geo.normals;
   vd.indices = geo.indices;
-  vd.colors = colours(tenantHex);
+  vd.colors = colours(tenantHex, 1);
   vd.applyToMesh(mesh, true);
   const mat = new StandardMaterial('building-mat', scene);
   mat.specularColor = new Color3(0.08, 0.08, 0.08);
@@ -203,6 +204,6 @@ export function createBuildings(
     return null;
   };
   // Colour modes swap the whole colour buffer: a few hundred buildings, once a minute at most.
-  const recolour = (hexOf: BuildingHexOf | null) => mesh.updateVerticesData('color', colours(hexOf ?? tenantHex));
+  const recolour = (hexOf: BuildingHexOf | null) => mesh.updateVerticesData('color', hexOf ? colours(hexOf, 0.3) : colours(tenantHex, 1));
   return { mesh, buildingOfFace, recolour };
 }
