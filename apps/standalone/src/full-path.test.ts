@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bus, connectNatsBus, createMemoryBus } from '@zcp/bus';
 import { loadCollectorConfig, startCollectorApp } from '@zcp/collector';
-import { demoPark, telemetryStream } from '@zcp/model';
+import { carbonStream, demoPark, telemetryStream } from '@zcp/model';
 import { createReadingStore, createRelay, loadRelayConfig, type Relay } from '@zcp/relay';
 import { createTestDatabase, describeWithServer, serverUrls, uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
@@ -78,6 +78,7 @@ function fullPath(name: string, make: () => Promise<Backends>) {
         await store.close();
         await rm(pkiDir, { recursive: true, force: true });
         await b.bus.deleteStream(telemetryStream(park.id).name);
+        await b.bus.deleteStream(carbonStream(park.id).name);
         await b.cleanup();
       }
     }, 60_000);

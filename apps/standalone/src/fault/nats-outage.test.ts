@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNatsBus } from '@zcp/bus';
 import { loadCollectorConfig, startCollectorApp } from '@zcp/collector';
-import { demoPark, telemetryStream } from '@zcp/model';
+import { carbonStream, demoPark, telemetryStream } from '@zcp/model';
 import { createReadingStore, createRelay, loadRelayConfig } from '@zcp/relay';
 import { createTestDatabase, describeWithServer, serverUrls, uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
@@ -103,6 +103,7 @@ await describeWithServer(['nats', 'postgres'], 'collector spool across a NATS ou
         await relay.stop();
         await collectorBus.close();
         await relayBus.deleteStream(telemetryStream(park.id).name);
+        await relayBus.deleteStream(carbonStream(park.id).name);
         await relayBus.close();
         await proxy.close();
         await store.close();

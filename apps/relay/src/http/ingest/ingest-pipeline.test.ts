@@ -1,4 +1,4 @@
-import { demoPark, type Park, telemetryStream } from '@zcp/model';
+import { carbonStream, demoPark, type Park, telemetryStream } from '@zcp/model';
 import { uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ function ingestPipelineSuite(name: string, makeEnv: () => Promise<PipelineEnv>):
     afterEach(async () => {
       await relay.stop();
       await env.bus.deleteStream(telemetryStream(park.id).name);
+      await env.bus.deleteStream(carbonStream(park.id).name);
       await env.cleanup();
     });
 
