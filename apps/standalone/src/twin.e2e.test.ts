@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Park } from '@zcp/model';
+import { carbonStream, telemetryStream } from '@zcp/model';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -81,6 +82,8 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    // On real NATS the park's streams outlive the stack: remove them (each run cleans up after itself).
+    if (db && stack) for (const s of [telemetryStream(park.id), carbonStream(park.id)]) await stack.relay.bus.deleteStream(s.name).catch(() => undefined);
     await stack?.stop();
     await db?.drop();
   });
