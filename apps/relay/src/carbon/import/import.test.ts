@@ -169,6 +169,28 @@ describe('bad rows are reported and good rows kept', () => {
   });
 });
 
+describe('period and certificate checks', () => {
+  it('rejects months outside the given period and a certificate id used twice in one file (CARB-CERT-1)', () => {
+    const csv = [
+      'month,enterprise,certificate id,kind,MWh,vintage',
+      '2025-01,cement,GEC-1,GEC,10,2024-12',
+      '2025-02,cement,GEC-1,GEC,10,2024-12',
+      '2024-12,cement,GEC-2,GEC,10,2024-12',
+    ].join('\n');
+    const r = parseActivityCsv(csv, 'certificate', { period: { from: '2025-01', to: '2025-12' } });
+    expect(r.items.map((i) => i.row)).toEqual([2]);
+    expect(r.errors.map((e) => [e.row, e.column, e.reason])).toEqual([
+      [3, '证书编号 certificate id', 'certificate GEC-1 appears twice in this file'],
+      [4, '月份 month', 'month 2024-12 is outside the period 2025-01..2025-12'],
+    ]);
+  });
+
+  it('a workbook over the size limit is refused before it is unzipped', async () => {
+    const r = await parseActivityWorkbook(await buildActivityTemplate(), { maxBytes: 100 });
+    expect(r.errors[0]?.reason).toMatch(/larger than 100 bytes/);
+  });
+});
+
 describe('CSV', () => {
   it('BOM, Chinese headers, semicolons, quoted fields, CRLF', () => {
     const csv = '\uFEFF月份;企业;证书编号;类型;电量 MWh;生产年月;备注\r\n2025-01;cement;"GEC;7";GEC;100;2024-11;"say ""hi"""\r\n';

@@ -5,6 +5,7 @@ export {
   type ImportError,
   type ImportedRow,
   MAX_ROWS_PER_SHEET,
+  MAX_WORKBOOK_BYTES,
   mergeImportedRows,
   type ParseActivityOptions,
   parseActivityCsv,

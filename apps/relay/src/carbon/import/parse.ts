@@ -37,11 +37,16 @@ export interface ParseActivityOptions {
   enterprises?: readonly string[];
   /** Fuel ids accepted besides the built-in ones (the park's user fuel factors). */
   extraFuelIds?: readonly string[];
+  /** The accounting period; rows of months outside it are rejected. */
+  period?: { from: string; to: string };
+  /** Largest workbook accepted, bytes (default {@link MAX_WORKBOOK_BYTES}). */
+  maxBytes?: number;
   /** Rows read per sheet at most; the rest are reported (default {@link MAX_ROWS_PER_SHEET}). */
   maxRowsPerSheet?: number;
 }
 
 export const MAX_ROWS_PER_SHEET = 20_000;
+export const MAX_WORKBOOK_BYTES = 20 * 1024 * 1024;
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 const THOUSANDS_RE = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
@@ -115,7 +120,7 @@ interface SheetRows {
 }
 
 /** Validates the rows of one sheet against its spec and the model schema (one source of truth). */
-function parseSheet(spec: SheetSpec, data: SheetRows, options: ParseActivityOptions, out: ActivityImportResult): void {
+function parseSheet(spec: SheetSpec, data: SheetRows, options: ParseActivityOptions, out: ActivityImportResult, certIds = new Set<string>()): void {
   const at = new Map<string, number>();
   data.header.forEach((h, i) => {
     const c = h === undefined ? undefined : matchColumn(spec, String(h));
@@ -163,6 +168,35 @@ function parseSheet(spec: SheetSpec, data: SheetRows, options: ParseActivityOpti
     const enterprise = typeof fields.enterprise === 'string' ? fields.enterprise : '';
     if (enterprise && known && !known.has(enterprise)) {
       rowErrors.push(err(data.name, row, '企业 enterprise', enterprise, `unknown enterprise "${enterprise}"`, `未知企业“${enterprise}”`));
+    }
+    const { period } = options;
+    if (period && typeof fields.month === 'string' && (fields.month < period.from || fields.month > period.to)) {
+      rowErrors.push(
+        err(
+          data.name,
+          row,
+          '月份 month',
+          fields.month,
+          `month ${fields.month} is outside the period ${period.from}..${period.to}`,
+          `月份 ${fields.month} 不在核算期 ${period.from}..${period.to} 内`,
+        ),
+      );
+    }
+    if (spec.kind === 'certificate' && typeof fields.id === 'string') {
+      // A certificate retires once (CARB-CERT-1): a second row with the same id is an entry mistake, caught here with its row.
+      if (certIds.has(fields.id)) {
+        rowErrors.push(
+          err(
+            data.name,
+            row,
+            '证书编号 certificate id',
+            fields.id,
+            `certificate ${fields.id} appears twice in this file`,
+            `证书 ${fields.id} 在本文件中重复出现`,
+          ),
+        );
+      }
+      certIds.add(fields.id);
     }
     if (typeof fields.fuel === 'string' && !fuels.has(fields.fuel)) {
       rowErrors.push(
@@ -228,6 +262,9 @@ export async function parseActivityWorkbook(buffer: Uint8Array | ArrayBuffer, op
   const wb = new ExcelJS.Workbook();
   try {
     const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+    if (bytes.length > (options.maxBytes ?? MAX_WORKBOOK_BYTES)) {
+      return fileError(`file larger than ${options.maxBytes ?? MAX_WORKBOOK_BYTES} bytes`, '文件过大');
+    }
     if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new Error('not a zip container');
     // exceljs' typings want a Node Buffer; it only reads the bytes.
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
@@ -236,6 +273,7 @@ export async function parseActivityWorkbook(buffer: Uint8Array | ArrayBuffer, op
   }
   const out: ActivityImportResult = { items: [], errors: [] };
   let recognised = 0;
+  const certIds = new Set<string>();
   for (const ws of wb.worksheets) {
     if (ws.name === README_SHEET || ws.name === 'lists' || ws.state !== 'visible') continue;
     const spec = matchSheet(ws.name);
@@ -261,7 +299,7 @@ export async function parseActivityWorkbook(buffer: Uint8Array | ArrayBuffer, op
     ws.eachRow({ includeEmpty: false }, (r, n) => {
       if (n > 1) rows.push({ row: n, cells: cellsOf(r) });
     });
-    parseSheet(spec, { name: ws.name, header: cellsOf(ws.getRow(1)), rows }, options, out);
+    parseSheet(spec, { name: ws.name, header: cellsOf(ws.getRow(1)), rows }, options, out, certIds);
   }
   if (recognised === 0 && out.errors.length === 0) {
     out.errors.push(err('', 0, '', '', 'no activity sheets in the workbook', '工作簿中没有活动数据工作表'));

@@ -6,7 +6,7 @@ import { FUEL_IDS } from '@zcp/model';
  * written here is a header the parser accepts.
  *
  * The model exports `FUEL_IDS` but not the other enum values of its activity schema, so they
- * are listed here; `sheets.test.ts` checks every listed value against `CarbonActivityInputSchema`
+ * are listed here; `import.test.ts` checks every listed value against `CarbonActivityInputSchema`
  * so the two cannot drift apart silently.
  */
 export const SHEET_KINDS = ['fuel', 'process', 'electricity', 'heat', 'bunker', 'solid_waste', 'waste_heat', 'water', 'certificate'] as const;

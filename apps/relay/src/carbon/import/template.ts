@@ -63,6 +63,7 @@ function writeReadme(ws: ExcelJS.Worksheet, sheets: readonly SheetSpec[], enterp
   ws.addRow(['每个工作表一类数据，按企业、按月填写；第 1 行为表头，第 2 行为示例（备注列标记，导入时忽略）。']);
   ws.addRow(['One sheet per kind, one row per enterprise and month; row 1 holds the headers, row 2 an example (marked in its note, skipped on import).']);
   ws.addRow(['数值为非负小数，不写千位分隔符；月份格式 YYYY-MM。 Numbers are non-negative decimals; months are YYYY-MM.']);
+  ws.addRow(['CSV：每类一个文件，表头与对应工作表相同（UTF-8，可带 BOM）。 CSV: one file per kind with the same headers as its sheet (UTF-8, BOM optional).']);
   ws.addRow([]);
   ws.addRow(['工作表 sheet', '列 column', '必填 required', '说明 meaning / allowed values']).font = { bold: true };
   for (const s of sheets) {
