@@ -5,6 +5,7 @@ import type { ParkRegistry } from '../parks/park-registry.js';
 import type { ReadingStore } from '../storage/reading-store.js';
 import { historyFromRollups } from '../storage/rollups/index.js';
 import { ApiError, problemResponse, toProblem } from './api-error.js';
+import { registerCarbonImportRoutes } from './carbon-import-routes.js';
 import { registerCarbonRoutes } from './carbon-routes.js';
 import { registerEnergyRoute } from './energy-route.js';
 import { resolveHistoryRange } from './history-range.js';
@@ -67,7 +68,9 @@ export function createApiApp(deps: ApiDeps): Hono {
 
   registerEnergyRoute(app, { park: (parkId) => requirePark(deps, parkId).index.park, sql: () => deps.store.sql, now: deps.now });
 
-  registerCarbonRoutes(app, { park: (parkId) => requirePark(deps, parkId).index.park, sql: () => deps.store.sql, now: deps.now });
+  const carbonDeps = { park: (parkId: string) => requirePark(deps, parkId).index.park, sql: () => deps.store.sql, now: deps.now };
+  registerCarbonRoutes(app, carbonDeps);
+  registerCarbonImportRoutes(app, carbonDeps);
 
   if (deps.ingest) registerIngestRoute(app, () => deps.parks.list().map((e) => e.index.park), deps.ingest, deps.now);
 

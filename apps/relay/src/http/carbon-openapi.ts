@@ -118,6 +118,67 @@ export const carbonOpenApiPaths = {
       },
     },
   },
+  '/api/carbon/parks/{parkId}/activity/template': {
+    get: {
+      summary: 'The activity spreadsheet template operators fill monthly (XLSX with a README sheet, zh/en headers, drop-down lists), or one CSV per kind',
+      parameters: [
+        parkIdParam,
+        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['xlsx', 'csv'] } },
+        {
+          name: 'kind',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['fuel', 'process', 'electricity', 'heat', 'bunker', 'solid_waste', 'waste_heat', 'water', 'certificate'] },
+          description: 'Required with format=csv',
+        },
+      ],
+      responses: {
+        200: {
+          description: 'The template',
+          content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/csv': {} },
+        },
+        400: problem,
+        404: problem,
+      },
+    },
+  },
+  '/api/carbon/parks/{parkId}/activity/import': {
+    post: {
+      summary:
+        'Import a filled template: validated row by row, good rows stored, every rejected row reported (sheet, row, column, value, reason in English and Chinese)',
+      parameters: [
+        parkIdParam,
+        {
+          name: 'kind',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['fuel', 'process', 'electricity', 'heat', 'bunker', 'solid_waste', 'waste_heat', 'water', 'certificate'] },
+          description: 'Required for a CSV body',
+        },
+        { name: 'fileName', in: 'query', required: false, schema: { type: 'string' }, description: 'Named in each stored row’s source note' },
+      ],
+      requestBody: {
+        required: true,
+        content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/csv': {} },
+      },
+      responses: {
+        200: json('What was stored and what was rejected', {
+          type: 'object',
+          properties: {
+            parkId: { type: 'string' },
+            stored: { type: 'integer' },
+            rejected: { type: 'integer' },
+            ids: { type: 'array', items: { type: 'integer' } },
+            errors: { type: 'array', items: { type: 'object' } },
+          },
+        }),
+        400: problem,
+        404: problem,
+        413: problem,
+        415: problem,
+      },
+    },
+  },
   '/api/carbon/parks/{parkId}/activity/metered': {
     get: {
       summary:

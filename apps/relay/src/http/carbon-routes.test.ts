@@ -141,4 +141,50 @@ describe('/api/carbon', () => {
     const engine = await problemOf(await send('POST', '/api/carbon/parks/demo/ledger/compute', { period: '2025-03' }), 400);
     expect(engine.code).toBe('carbon_unknown_factor');
   });
+
+  it('imports a filled spreadsheet: template download, good rows stored, bad rows reported with their sheet row', async () => {
+    const xlsx = await send('GET', '/api/carbon/parks/demo/activity/template');
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(new Uint8Array(await xlsx.arrayBuffer()).subarray(0, 2)).toEqual(new Uint8Array([0x50, 0x4b])); // a zip
+    const tpl = await send('GET', '/api/carbon/parks/demo/activity/template?format=csv&kind=fuel');
+    expect(tpl.headers.get('content-type')).toMatch(/text\/csv/);
+    const csv = `${await tpl.text()}2025-01,huaxin,natural_gas,1.5,10^4Nm3,end_use,invoice 7\r\n2025-01,huaxin,unobtainium,1,t,end_use,\r\n`;
+    const before = await ok<{ items: ManualItemRow[] }>(await send('GET', '/api/carbon/parks/demo/activity?period=2025-01&enterpriseId=huaxin'));
+    const res = await app.request('/api/carbon/parks/demo/activity/import?kind=fuel&fileName=jan.csv', {
+      method: 'POST',
+      body: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    const r = await ok<{ stored: number; rejected: number; errors: { row: number; column: string; reason: string; reasonZh: string }[] }>(res);
+    expect(r.stored).toBe(1); // the example row is skipped, the unknown fuel rejected
+    expect(r.rejected).toBe(1);
+    expect(r.errors[0]).toMatchObject({ row: 4 });
+    expect(r.errors[0]?.reason).toMatch(/unobtainium|fuel/);
+    const after = await ok<{ items: ManualItemRow[] }>(await send('GET', '/api/carbon/parks/demo/activity?period=2025-01&enterpriseId=huaxin'));
+    expect(after.items.length).toBe(before.items.length + 1);
+    // Not a spreadsheet at all, a wrong media type, a CSV without its kind.
+    const junk = await app.request('/api/carbon/parks/demo/activity/import', {
+      method: 'POST',
+      body: 'not a zip',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect((await problemOf(junk, 400)).code).toBe('invalid_file');
+    expect(
+      (
+        await problemOf(
+          await app.request('/api/carbon/parks/demo/activity/import', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+          415,
+        )
+      ).code,
+    ).toBe('unsupported_media_type');
+    expect(
+      (
+        await problemOf(
+          await app.request('/api/carbon/parks/demo/activity/import', { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } }),
+          400,
+        )
+      ).code,
+    ).toBe('invalid_query');
+  });
 });
