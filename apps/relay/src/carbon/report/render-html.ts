@@ -1,4 +1,4 @@
-import type { DeclarationReport } from './build-report.js';
+import type { DeclarationReport, ReportLineageRow } from './build-report.js';
 import { groupDigits, percentText, roundDecimalText } from './decimal-text.js';
 import { type ReportLabels, reportLabels } from './labels.js';
 
@@ -242,7 +242,7 @@ function factorSection(r: DeclarationReport, L: ReportLabels): string {
     head([L.t('parameter'), L.t('value'), L.t('defaultValue'), L.t('perUnit'), L.t('source')]),
     ...r.parameters.map(
       (p) =>
-        `<tr><td>${e(p.id)} <span class="note">v${e(p.version)}</span>${flags(p)}</td><td class="num">${e(p.value)}</td><td class="num">${e(p.defaultValue)}</td>${cell(p.unit)}${cell(p.source)}</tr>`,
+        `<tr><td>${e(p.id)} <span class="note">${e(/^\d/.test(p.version) ? `v${p.version}` : p.version)}</span>${flags(p)}</td><td class="num">${e(p.value)}</td><td class="num">${e(p.defaultValue)}</td>${cell(p.unit)}${cell(p.source)}</tr>`,
     ),
     '</table>',
   ].join('\n');
@@ -261,8 +261,18 @@ function violationSection(r: DeclarationReport, L: ReportLabels): string {
 
 function lineageSection(r: DeclarationReport, L: ReportLabels): string {
   const e = escapeHtml;
-  const blocks = r.lineage.map((row) => {
-    const items = row.items.map((i) => `<tr>${cell(`${i.enterpriseId} / ${i.itemId}`)}${cell(i.kind)}${cell(L.t(i.sourceType))}${cell(i.note)}</tr>`);
+  // Each activity item once, with the figures it feeds: the same item sits in E_fuel,
+  // E_energy and E_park, and repeating it per figure made the appendix pages long.
+  const items = new Map<string, { item: ReportLineageRow['items'][number]; figures: string[] }>();
+  for (const row of r.lineage) {
+    for (const i of row.items) {
+      const key = `${i.enterpriseId}\u0000${i.itemId}`;
+      const entry = items.get(key) ?? { item: i, figures: [] };
+      entry.figures.push(row.figure);
+      items.set(key, entry);
+    }
+  }
+  const figureRows = r.lineage.map((row) => {
     const extra = [
       row.factors.length ? `${L.t('factorRef')}: ${row.factors.map((f) => f.ref).join(', ')}` : '',
       row.parameters.length
@@ -270,11 +280,18 @@ function lineageSection(r: DeclarationReport, L: ReportLabels): string {
         : '',
       row.certificates.length ? `${L.t('certificates')}: ${row.certificates.join(', ')}` : '',
     ].filter(Boolean);
-    return [
-      `<h3 style="font-size:10.5pt;margin:4mm 0 1mm">${e(`${L.figure(row.figure)} (${row.figure}) = ${groupDigits(roundDecimalText(row.value, 3))} ${row.unit}`)}</h3>`,
-      items.length ? `<table>${head([L.t('item'), L.t('kind'), L.t('source'), L.t('note')])}${items.join('')}</table>` : '<p class="note">—</p>',
-      ...extra.map((x) => `<p class="note">${e(x)}</p>`),
-    ].join('\n');
+    return `<tr>${cell(`${L.figure(row.figure)} (${row.figure})`)}${num(row.value, 3)}${cell(row.unit)}<td class="num">${row.items.length}</td><td>${extra.map((x) => `<div class="note">${e(x)}</div>`).join('')}</td></tr>`;
   });
-  return [`<section class="appendix"><h2>${e(L.t('lineage'))}</h2>`, ...blocks, '</section>'].join('\n');
+  const itemRows = [...items.values()].map(
+    ({ item, figures }) =>
+      `<tr>${cell(`${item.enterpriseId} / ${item.itemId}`)}${cell(item.kind)}${cell(L.t(item.sourceType))}${cell(item.note)}${cell(figures.join(', '))}</tr>`,
+  );
+  return [
+    `<section class="appendix"><h2>${e(L.t('lineage'))}</h2><table>`,
+    head([L.t('figure'), L.t('value'), L.t('perUnit'), L.t('items'), `${L.t('factorRef')} / ${L.t('parameter')} / ${L.t('certificates')}`]),
+    ...figureRows,
+    `</table><table>${head([L.t('item'), L.t('kind'), L.t('source'), L.t('note'), L.t('figure')])}`,
+    ...itemRows,
+    '</table></section>',
+  ].join('\n');
 }
