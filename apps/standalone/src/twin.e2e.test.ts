@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { connectNatsBus } from '@zcp/bus';
 import type { Park } from '@zcp/model';
 import { carbonStream, telemetryStream } from '@zcp/model';
 import {
@@ -82,9 +83,13 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    // On real NATS the park's streams outlive the stack: remove them (each run cleans up after itself).
-    if (db && stack) for (const s of [telemetryStream(park.id), carbonStream(park.id)]) await stack.relay.bus.deleteStream(s.name).catch(() => undefined);
     await stack?.stop();
+    // On real NATS the park's streams outlive the stack: remove them (each run cleans up after itself).
+    if (db && park) {
+      const bus = await connectNatsBus({ url: serverUrls.nats });
+      for (const s of [telemetryStream(park.id), carbonStream(park.id)]) await bus.deleteStream(s.name).catch(() => undefined);
+      await bus.close();
+    }
     await db?.drop();
   });
 
@@ -132,6 +137,20 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('opens last year’s declaration report (申报) from the top bar, rendered in Chinese', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(url);
+    const link = page.getByTestId('report-link');
+    await expect.poll(() => link.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await link.textContent()).toContain('申报报告');
+    const [report] = await Promise.all([context.waitForEvent('page', { timeout: 60_000 }), link.click()]);
+    await report.waitForLoadState('load', { timeout: 60_000 });
+    expect(await report.title()).toContain('零碳园区建设指标申报报告');
+    await report.screenshot({ path: `${ARTIFACTS}report-zh.png`, fullPage: false });
+    await context.close();
+  }, 120_000);
 
   it('works on a phone: tap an asset, the bottom sheet shows it (English)', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'en-US' });

@@ -6,6 +6,7 @@ import type { ReadingStore } from '../storage/reading-store.js';
 import { historyFromRollups } from '../storage/rollups/index.js';
 import { ApiError, problemResponse, toProblem } from './api-error.js';
 import { registerCarbonImportRoutes } from './carbon-import-routes.js';
+import { registerCarbonReportRoutes } from './carbon-report-routes.js';
 import { registerCarbonRoutes } from './carbon-routes.js';
 import { registerEnergyRoute } from './energy-route.js';
 import { resolveHistoryRange } from './history-range.js';
@@ -71,6 +72,7 @@ export function createApiApp(deps: ApiDeps): Hono {
   const carbonDeps = { park: (parkId: string) => requirePark(deps, parkId).index.park, sql: () => deps.store.sql, now: deps.now };
   registerCarbonRoutes(app, carbonDeps);
   registerCarbonImportRoutes(app, carbonDeps);
+  registerCarbonReportRoutes(app, carbonDeps);
 
   if (deps.ingest) registerIngestRoute(app, () => deps.parks.list().map((e) => e.index.park), deps.ingest, deps.now);
 

@@ -118,6 +118,29 @@ export const carbonOpenApiPaths = {
       },
     },
   },
+  '/api/carbon/parks/{parkId}/report': {
+    get: {
+      summary:
+        'The park’s declaration report (申报) for a year: indicators with thresholds and pass/fail, band, monthly trend, enterprises, coverage, factors, lineage',
+      description:
+        'Built from the latest park ledger entries of the year and its 12 months; missing entries (or all, with recompute=true) are computed and stored first. Chinese first (lang=zh), English with lang=en.',
+      parameters: [
+        parkIdParam,
+        { name: 'year', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}$' } },
+        { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['zh', 'en'] } },
+        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['html', 'pdf', 'xlsx'] } },
+        { name: 'recompute', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+      ],
+      responses: {
+        200: {
+          description: 'The report',
+          content: { 'text/html': {}, 'application/pdf': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} },
+        },
+        400: problem,
+        404: problem,
+      },
+    },
+  },
   '/api/carbon/parks/{parkId}/activity/template': {
     get: {
       summary: 'The activity spreadsheet template operators fill monthly (XLSX with a README sheet, zh/en headers, drop-down lists), or one CSV per kind',

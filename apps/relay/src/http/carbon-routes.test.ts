@@ -187,4 +187,24 @@ describe('/api/carbon', () => {
       ).code,
     ).toBe('invalid_query');
   });
+
+  it('serves the declaration report for a year as HTML (zh, en) and XLSX, from stored or freshly computed ledgers', async () => {
+    const zh = await send('GET', '/api/carbon/parks/demo/report?year=2024');
+    expect(zh.status, await zh.clone().text()).toBe(200);
+    expect(zh.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await zh.text();
+    expect(html).toContain('零碳园区');
+    expect(html).toContain('<svg');
+    const en = await (await send('GET', '/api/carbon/parks/demo/report?year=2024&lang=en')).text();
+    expect(en).toMatch(/zero-carbon park/i);
+    // The year and its 12 months now have stored park ledgers: the report used (and kept) them.
+    const entries = await ok<{ entries: LedgerEntrySummary[] }>(await send('GET', '/api/carbon/parks/demo/ledger/entries?period=2024-03'));
+    expect(entries.entries.length).toBeGreaterThanOrEqual(1);
+    const xlsx = await send('GET', '/api/carbon/parks/demo/report?year=2024&format=xlsx');
+    expect(xlsx.status).toBe(200);
+    expect(new Uint8Array(await xlsx.arrayBuffer()).subarray(0, 2)).toEqual(new Uint8Array([0x50, 0x4b]));
+    expect((await problemOf(await send('GET', '/api/carbon/parks/demo/report?year=25'), 400)).code).toBe('invalid_query');
+    // 2025 holds a manual process row without a factor (stored by an earlier test): the engine's reason, as a 400.
+    expect((await problemOf(await send('GET', '/api/carbon/parks/demo/report?year=2025'), 400)).code).toBe('carbon_unknown_factor');
+  });
 });

@@ -80,7 +80,7 @@ const canonicalJson = (v: unknown): string =>
   );
 
 /** The engine's rejection of an input (unknown factor, unit mismatch …) as a 400 with its path. */
-function engineError(err: unknown): never {
+export function engineError(err: unknown): never {
   if (err instanceof CarbonInputError)
     throw new ApiError(400, `carbon_${err.code}`, err.message, [{ path: ['activity', ...err.path].join('.'), message: err.message }]);
   throw err;

@@ -83,6 +83,10 @@ const zh = {
     charge: '充电',
     discharge: '放电',
   },
+  report: {
+    link: '申报报告',
+    hint: '上一年度零碳园区指标申报报告（新窗口打开）',
+  },
   carbon: {
     toggle: '碳强度',
     title: '单位能耗碳排放',
@@ -158,6 +162,10 @@ const en: Messages = {
     high: 'Full',
     charge: 'Charging',
     discharge: 'Discharging',
+  },
+  report: {
+    link: 'Report',
+    hint: 'Zero-carbon park indicator declaration for last year (opens in a new tab)',
   },
   carbon: {
     toggle: 'Carbon',
