@@ -149,6 +149,19 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
     await report.waitForLoadState('load', { timeout: 60_000 });
     expect(await report.title()).toContain('零碳园区建设指标申报报告');
     await report.screenshot({ path: `${ARTIFACTS}report-zh.png`, fullPage: false });
+    // Manual activity data: the import panel hands the template back, checked row by row.
+    await page.getByTestId('import-toggle').click();
+    await expect.poll(() => page.getByTestId('import-panel').isVisible()).toBe(true);
+    const href = await page.getByTestId('import-template').getAttribute('href');
+    const template = await page.request.get(new URL(href ?? '', url).toString());
+    expect(template.status()).toBe(200);
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'template.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await template.body(),
+    });
+    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('已保存 0 行，拒绝 0 行');
+    await page.screenshot({ path: `${ARTIFACTS}import-panel.png` });
     await context.close();
   }, 120_000);
 
