@@ -104,20 +104,24 @@ const sumFigures = (figs: readonly Figure[], unit: string): Figure => {
 };
 
 const SOURCE_KEYS = ['E_fuel', 'E_conversion', 'E_elec', 'E_heat', 'E_indirect', 'E_energy', 'E_process', 'E_park', 'bunkers'] as const;
-const sumSources = (list: readonly ParkMethodSources[]): ParkMethodSources =>
-  Object.fromEntries(
-    SOURCE_KEYS.map((k) =>
-      list.length === 0
-        ? [k, figure(ZERO, 'tCO2', new LineageBuilder())]
+/** Each of `keys` summed over `rows` (CARB-AGG-1: the park is the sum of its enterprises). */
+function sumEach<K extends string>(rows: readonly Readonly<Record<K, Figure>>[], keys: readonly K[], unit: string): Record<K, Figure> {
+  return Object.fromEntries(
+    keys.map((k) =>
+      rows.length === 0
+        ? [k, figure(ZERO, unit, new LineageBuilder())]
         : [
             k,
             sumFigures(
-              list.map((s) => s[k]),
-              'tCO2',
+              rows.map((r) => r[k]),
+              unit,
             ),
           ],
     ),
-  ) as unknown as ParkMethodSources;
+  ) as Record<K, Figure>;
+}
+const sumSources = (list: readonly ParkMethodSources[]): ParkMethodSources =>
+  sumEach(list as unknown as Record<(typeof SOURCE_KEYS)[number], Figure>[], SOURCE_KEYS, 'tCO2') as unknown as ParkMethodSources;
 
 const ELEC_KEYS = [
   'gridImportMwh',
@@ -204,24 +208,11 @@ export function computeParkCarbon(raw: unknown, options: ComputeParkCarbonOption
 
   // CARB-AGG-1: the park is the sum of its enterprises.
   const parkMethod = sumSources(enterprises.map((e) => e.parkMethod));
-  const energy: EnergySummary = {
-    total: sumFigures(
-      enterprises.map((e) => e.energy.total),
-      'tce',
-    ),
-    electricity: sumFigures(
-      enterprises.map((e) => e.energy.electricity),
-      'tce',
-    ),
-    heat: sumFigures(
-      enterprises.map((e) => e.energy.heat),
-      'tce',
-    ),
-    fuels: sumFigures(
-      enterprises.map((e) => e.energy.fuels),
-      'tce',
-    ),
-  };
+  const energy: EnergySummary = sumEach(
+    enterprises.map((e) => e.energy),
+    ['total', 'electricity', 'heat', 'fuels'],
+    'tce',
+  );
   const allItems = [...itemsOf.values()].flat();
   const directSupplyShare: DirectSupplyShare = greenTotal.gt(0)
     ? (() => {
@@ -245,16 +236,9 @@ export function computeParkCarbon(raw: unknown, options: ComputeParkCarbonOption
       directSupplyShare,
     },
     ghgProtocol: {
-      scope1: sumFigures(
-        enterprises.map((e) => e.ghgProtocol.scope1),
-        'tCO2',
-      ),
-      scope2LocationBased: sumFigures(
-        enterprises.map((e) => e.ghgProtocol.scope2LocationBased),
-        'tCO2',
-      ),
-      scope2MarketBased: sumFigures(
-        enterprises.map((e) => e.ghgProtocol.scope2MarketBased),
+      ...sumEach(
+        enterprises.map((e) => e.ghgProtocol),
+        ['scope1', 'scope2LocationBased', 'scope2MarketBased'],
         'tCO2',
       ),
       residualMixNote: RESIDUAL_MIX_NOTE,
