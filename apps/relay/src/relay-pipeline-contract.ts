@@ -1,5 +1,5 @@
 import type { Bus } from '@zcp/bus';
-import { carbonStream, demoPark, encodeTelemetryBatch, type Park, type Reading, subjects, telemetryBatch, telemetryStream } from '@zcp/model';
+import { demoPark, encodeTelemetryBatch, type Park, parkStreams, type Reading, subjects, telemetryBatch } from '@zcp/model';
 import { uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,8 +65,7 @@ export function relayPipelineContract(name: string, makeEnv: () => Promise<Pipel
     });
     afterEach(async () => {
       for (const r of relays.splice(0)) await r.stop();
-      await env.bus.deleteStream(telemetryStream(park.id).name);
-      await env.bus.deleteStream(carbonStream(park.id).name);
+      for (const s of parkStreams(park.id)) await env.bus.deleteStream(s.name);
       await env.cleanup();
     });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bus, connectNatsBus, createMemoryBus } from '@zcp/bus';
 import { loadCollectorConfig, startCollectorApp } from '@zcp/collector';
-import { carbonStream, demoPark, telemetryStream } from '@zcp/model';
+import { demoPark, parkStreams } from '@zcp/model';
 import { createReadingStore, createRelay, loadRelayConfig, type Relay } from '@zcp/relay';
 import { createTestDatabase, describeWithServer, serverUrls, uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
@@ -77,8 +77,7 @@ function fullPath(name: string, make: () => Promise<Backends>) {
         await relay.stop();
         await store.close();
         await rm(pkiDir, { recursive: true, force: true });
-        await b.bus.deleteStream(telemetryStream(park.id).name);
-        await b.bus.deleteStream(carbonStream(park.id).name);
+        for (const s of parkStreams(park.id)) await b.bus.deleteStream(s.name);
         await b.cleanup();
       }
     }, 60_000);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { connectNatsBus } from '@zcp/bus';
 import type { Park } from '@zcp/model';
-import { carbonStream, telemetryStream } from '@zcp/model';
+import { parkStreams } from '@zcp/model';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -87,7 +87,7 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
     // On real NATS the park's streams outlive the stack: remove them (each run cleans up after itself).
     if (db && park) {
       const bus = await connectNatsBus({ url: serverUrls.nats });
-      for (const s of [telemetryStream(park.id), carbonStream(park.id)]) await bus.deleteStream(s.name).catch(() => undefined);
+      for (const s of parkStreams(park.id)) await bus.deleteStream(s.name).catch(() => undefined);
       await bus.close();
     }
     await db?.drop();

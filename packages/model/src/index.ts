@@ -154,6 +154,7 @@ export {
   CARBON_PARK_TOKEN,
   carbonStream,
   isPublishSubject,
+  parkStreams,
   parseTelemetrySubject,
   SUBJECT_ROOT,
   storageConsumer,

@@ -55,7 +55,7 @@ export function describeWhenAvailable(title: string, missing: string | undefined
   process.stderr.write(`\n[testkit] SKIPPING "${title}": ${missing}. Set ZCP_REQUIRE_SERVERS=1 to fail instead.\n`);
   // Skipped on purpose and said out loud above: the machine lacks what the suite needs.
   // biome-ignore lint/suspicious/noSkippedTests: a loud, reasoned skip outside CI; CI fails instead (ZCP_REQUIRE_SERVERS=1)
-  describe.skip(title, body);
+  describe.skip(title, body); // why: this machine lacks `missing` (printed above); CI sets ZCP_REQUIRE_SERVERS=1 and fails instead
 }
 
 /** `describe` for tests that need real servers (see describeWhenAvailable). */

@@ -39,7 +39,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Bus, connectNatsBus } from '@zcp/bus';
-import { carbonStream, encodeTelemetryBatch, generatePark, type Park, storageConsumer, telemetryBatch, telemetryStream } from '@zcp/model';
+import { encodeTelemetryBatch, generatePark, type Park, parkStreams, storageConsumer, telemetryBatch, telemetryStream } from '@zcp/model';
 import { serverUrls, uniqueName } from '@zcp/testkit';
 import postgres from 'postgres';
 import { type Curve, type CurvePoint, estimateLatencies, timeOfFinalTotal, weightedQuantile, windowRates } from './bench-curves.js';
@@ -344,8 +344,8 @@ async function runBench(o: BenchOptions, cleanup: Cleanup): Promise<number> {
   const stream = telemetryStream(parkId);
   await bus.ensureStream(stream);
   cleanup.add(`delete stream ${stream.name}`, () => (o.keep ? note(`kept: stream ${stream.name}`) : bus.deleteStream(stream.name)));
-  const carbon = carbonStream(parkId).name; // the relays' live carbon windows
-  cleanup.add(`delete stream ${carbon}`, () => (o.keep ? note(`kept: stream ${carbon}`) : bus.deleteStream(carbon)));
+  for (const other of parkStreams(parkId).filter((x) => x.name !== stream.name))
+    cleanup.add(`delete stream ${other.name}`, () => (o.keep ? note(`kept: stream ${other.name}`) : bus.deleteStream(other.name)));
   const streamBytes = bytesPerReading * plan.readings;
   out(
     `park ${parkId}: ${fmt(plan.points)} points on ${fmt(plan.assets.length)} assets; ${fmt(plan.readings)} readings = ${fmt(plan.rounds)} rounds × points, ` +

@@ -1,5 +1,5 @@
 import { connectNatsBus } from '@zcp/bus';
-import { carbonStream, generatePark, storageConsumer, telemetryStream } from '@zcp/model';
+import { generatePark, parkStreams, storageConsumer, telemetryStream } from '@zcp/model';
 import { describeWithServer, describeWithTool, serverUrls, uniqueName, waitFor } from '@zcp/testkit';
 import { expect, it } from 'vitest';
 import {
@@ -138,8 +138,7 @@ await describeWithServer(['nats'], 'fault: PostgreSQL restart mid-stream (real N
         }
       } finally {
         await relay?.stop();
-        await bus.deleteStream(stream).catch(() => undefined);
-        await bus.deleteStream(carbonStream(park.id).name).catch(() => undefined);
+        for (const s of parkStreams(park.id)) await bus.deleteStream(s.name).catch(() => undefined);
         await bus.close();
         await pg?.destroy();
         await parkFile.remove();

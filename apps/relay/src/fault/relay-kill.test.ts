@@ -1,5 +1,5 @@
 import { connectNatsBus } from '@zcp/bus';
-import { carbonStream, generatePark, telemetryStream } from '@zcp/model';
+import { generatePark, parkStreams } from '@zcp/model';
 import { createTestDatabase, describeWithServer, serverUrls, uniqueName, waitFor } from '@zcp/testkit';
 import { expect, it } from 'vitest';
 import {
@@ -83,8 +83,7 @@ await describeWithServer(['nats', 'postgres'], 'fault: kill -9 of the relay mid-
     } finally {
       await publisher?.abandon();
       await Promise.all(relays.map((r) => r.stop()));
-      await bus.deleteStream(telemetryStream(park.id).name).catch(() => undefined);
-      await bus.deleteStream(carbonStream(park.id).name).catch(() => undefined);
+      for (const s of parkStreams(park.id)) await bus.deleteStream(s.name).catch(() => undefined);
       await bus.close();
       await sql.end();
       await db.drop();

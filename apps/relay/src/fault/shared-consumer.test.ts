@@ -1,5 +1,5 @@
 import { connectNatsBus } from '@zcp/bus';
-import { carbonStream, generatePark, telemetryStream } from '@zcp/model';
+import { generatePark, parkStreams } from '@zcp/model';
 import { createTestDatabase, describeWithServer, serverUrls, uniqueName } from '@zcp/testkit';
 import { expect, it } from 'vitest';
 import { type Publisher, progress, type RelayChild, settledCounts, sleep, startPublisher, startRelayChild, testSql, writeParkFile } from './fault-harness.js';
@@ -53,8 +53,7 @@ await describeWithServer(['nats', 'postgres'], 'fault: two relays share the dura
     } finally {
       await publisher?.abandon();
       await Promise.all(relays.map((r) => r.stop()));
-      await bus.deleteStream(telemetryStream(park.id).name).catch(() => undefined);
-      await bus.deleteStream(carbonStream(park.id).name).catch(() => undefined);
+      for (const s of parkStreams(park.id)) await bus.deleteStream(s.name).catch(() => undefined);
       await bus.close();
       await sql.end();
       await db.drop();

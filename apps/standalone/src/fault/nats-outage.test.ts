@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNatsBus } from '@zcp/bus';
 import { loadCollectorConfig, startCollectorApp } from '@zcp/collector';
-import { carbonStream, demoPark, telemetryStream } from '@zcp/model';
+import { demoPark, parkStreams } from '@zcp/model';
 import { createReadingStore, createRelay, loadRelayConfig } from '@zcp/relay';
 import { createTestDatabase, describeWithServer, serverUrls, uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
@@ -102,8 +102,7 @@ await describeWithServer(['nats', 'postgres'], 'collector spool across a NATS ou
         await app?.stop();
         await relay.stop();
         await collectorBus.close();
-        await relayBus.deleteStream(telemetryStream(park.id).name);
-        await relayBus.deleteStream(carbonStream(park.id).name);
+        for (const s of parkStreams(park.id)) await relayBus.deleteStream(s.name);
         await relayBus.close();
         await proxy.close();
         await store.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPublishSubject, parseTelemetrySubject, subjectMatches, subjects, telemetryStream } from './subjects.js';
+import { carbonStream, isPublishSubject, parkStreams, parseTelemetrySubject, subjectMatches, subjects, telemetryStream } from './subjects.js';
 
 describe('subjects', () => {
   it('builds telemetry subjects and parses them back', () => {
@@ -38,5 +38,13 @@ describe('subjects', () => {
     expect(isPublishSubject('a.b')).toBe(true);
     expect(isPublishSubject('a.*')).toBe(false);
     expect(isPublishSubject('a..b')).toBe(false);
+  });
+});
+
+describe('parkStreams', () => {
+  it('names every stream a park gets (telemetry and live carbon), each capturing only that park', () => {
+    const streams = parkStreams('p1');
+    expect(streams.map((x) => x.name)).toEqual([telemetryStream('p1').name, carbonStream('p1').name]);
+    expect(new Set(parkStreams('p2').map((x) => x.name)).has(streams[0]?.name ?? '')).toBe(false);
   });
 });

@@ -72,6 +72,14 @@ export function carbonStream(parkId: string): { name: string; subjects: string[]
   };
 }
 
+/**
+ * Every JetStream stream a park gets (telemetry, live carbon): what a test or a benchmark that
+ * made a park removes afterwards, so a new stream kind is cleaned up everywhere at once.
+ */
+export function parkStreams(parkId: string): { name: string }[] {
+  return [telemetryStream(parkId), carbonStream(parkId)];
+}
+
 /** Durable consumer name shared by all relays storing one park's telemetry (work-queue style). */
 export function storageConsumer(parkId: string): string {
   return `storage_${token('parkId', parkId)}`;

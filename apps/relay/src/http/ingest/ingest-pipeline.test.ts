@@ -1,4 +1,4 @@
-import { carbonStream, demoPark, type Park, telemetryStream } from '@zcp/model';
+import { demoPark, type Park, parkStreams } from '@zcp/model';
 import { uniqueName, waitFor } from '@zcp/testkit';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,8 +35,7 @@ function ingestPipelineSuite(name: string, makeEnv: () => Promise<PipelineEnv>):
     });
     afterEach(async () => {
       await relay.stop();
-      await env.bus.deleteStream(telemetryStream(park.id).name);
-      await env.bus.deleteStream(carbonStream(park.id).name);
+      for (const s of parkStreams(park.id)) await env.bus.deleteStream(s.name);
       await env.cleanup();
     });
 
