@@ -1,6 +1,15 @@
 // The domain, runtime-agnostic: no `node:` imports; runs in the browser, Node and edge workers.
 
 export {
+  belongsToPark,
+  isParkWide,
+  type Principal,
+  type PrincipalInput,
+  PrincipalSchema,
+  ROLES,
+  type Role,
+} from './auth/principal.js';
+export {
   type ActivityItem,
   type ActivitySource,
   type CarbonActivityInput,
@@ -47,6 +56,40 @@ export {
   type ResolvedParameter,
   resolveParameters,
 } from './carbon/parameters.js';
+export {
+  type ActorStamp,
+  ActorStampSchema,
+  ANNOTATION_CATEGORIES,
+  ANNOTATION_STATUS_MOVES,
+  ANNOTATION_STATUSES,
+  type Annotation,
+  type AnnotationAnchor,
+  AnnotationAnchorSchema,
+  type AnnotationCategory,
+  type AnnotationComment,
+  AnnotationCommentSchema,
+  type AnnotationFilter,
+  type AnnotationInput,
+  AnnotationSchema,
+  type AnnotationStatus,
+  type AttachmentRef,
+  AttachmentRefSchema,
+  type CameraView,
+  CameraViewSchema,
+  filterAnnotations,
+} from './collab/annotation.js';
+export {
+  type DocAccess,
+  type DocAccessDecision,
+  type DocRef,
+  DocRefSchema,
+  type DocScope,
+  docAccess,
+  docKey,
+  docScope,
+  enterpriseDocId,
+  PARK_DOC_ID,
+} from './collab/docs.js';
 export {
   BYTE_ORDERS,
   type ByteOrder,
@@ -137,6 +180,10 @@ export {
   CarbonWindowSchema,
   type ClientToServerEvents,
   DELTA_INTERVAL_MS,
+  DOC_MESSAGE_MAX_BYTES,
+  type DocOpenAck,
+  type DocSyncAck,
+  type DocWireRef,
   type EnterpriseCarbonWindowMessage,
   EnterpriseCarbonWindowSchema,
   type JoinAck,

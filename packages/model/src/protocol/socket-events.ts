@@ -17,6 +17,20 @@ export const SocketEvent = {
   relayStatus: 'relay:status',
   /** server → client: a closed 1-minute carbon window of the park and its enterprises. */
   carbonWindow: 'carbon:window',
+  /** client → server: open a shared document ({parkId, docId}); ack says ok and the access granted. */
+  docOpen: 'doc:open',
+  /** client → server: stop receiving a document's updates and awareness. */
+  docClose: 'doc:close',
+  /**
+   * both ways: one y-protocols sync message (step 1, step 2 or update) for a document:
+   * `(ref, bytes, ack?)`. A client's step 2 or update is acknowledged only after the relay has
+   * stored it in PostgreSQL: ack `{ ok: true }` — or `{ ok: false, code, message }`.
+   */
+  docSync: 'doc:sync',
+  /** both ways: one y-protocols awareness update for a document: `(ref, bytes)`. */
+  docAwareness: 'doc:awareness',
+  /** server → client: a document was closed by the relay (access withdrawn, relay shutting down). */
+  docClosed: 'doc:closed',
 } as const;
 
 export const roomOfPark = (parkId: string) => `park:${parkId}`;
@@ -75,16 +89,34 @@ export const EnterpriseCarbonWindowSchema = CarbonFiguresSchema.extend({
 });
 export type EnterpriseCarbonWindowMessage = z.infer<typeof EnterpriseCarbonWindowSchema>;
 
+/** A shared document, as named on the wire (see collab/docs.ts). */
+export type DocWireRef = { parkId: string; docId: string };
+
+export type DocOpenAck =
+  | { ok: true; access: 'read' | 'write' }
+  | { ok: false; code: 'invalid_request' | 'unauthenticated' | 'forbidden' | 'park_not_found' | 'unavailable'; message: string };
+export type DocSyncAck = { ok: true } | { ok: false; code: 'invalid_request' | 'forbidden' | 'not_open' | 'storage_failed' | 'too_large'; message: string };
+
+/** Largest single sync or awareness message a relay accepts (bytes); bigger ones are refused. */
+export const DOC_MESSAGE_MAX_BYTES = 1024 * 1024;
+
 export interface ServerToClientEvents {
   'state:snapshot': (s: StateSnapshot) => void;
   'state:delta': (d: StateDelta) => void;
   'relay:status': (s: RelayStatus) => void;
   'carbon:window': (w: CarbonWindowMessage) => void;
+  'doc:sync': (ref: DocWireRef, msg: Uint8Array) => void;
+  'doc:awareness': (ref: DocWireRef, msg: Uint8Array) => void;
+  'doc:closed': (ref: DocWireRef, reason: { code: string; message: string }) => void;
 }
 
 export interface ClientToServerEvents {
   'park:join': (req: ParkJoin, ack: (res: JoinAck) => void) => void;
   'park:leave': (req: ParkJoin) => void;
+  'doc:open': (ref: DocWireRef, ack: (res: DocOpenAck) => void) => void;
+  'doc:close': (ref: DocWireRef) => void;
+  'doc:sync': (ref: DocWireRef, msg: Uint8Array, ack?: (res: DocSyncAck) => void) => void;
+  'doc:awareness': (ref: DocWireRef, msg: Uint8Array) => void;
 }
 
 /** Coalescing interval for deltas: at most 4 per second per client. */
