@@ -53,6 +53,16 @@ const EnvSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  /** Where annotation photos live: `db` (the attachments table) or `fs` (files under ATTACHMENT_DIR). */
+  ATTACHMENT_STORE: z.enum(['db', 'fs']).default('db'),
+  ATTACHMENT_DIR: z.string().default('.data/attachments'),
+  /** Largest accepted attachment, bytes. */
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
 });
 
 export type RelayEnv = z.infer<typeof EnvSchema>;
@@ -74,6 +84,7 @@ export interface RelayConfig {
   partitionMaintenanceMs: number;
   rollup: { intervalMs: number; graceMs: number; quietMs: number };
   ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
+  attachments: { store: 'db' | 'fs'; dir: string; maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -111,5 +122,6 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     partitionMaintenanceMs: e.PARTITION_MAINTENANCE_MS,
     rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS, quietMs: e.ROLLUP_QUIET_MS },
     ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },
+    attachments: { store: e.ATTACHMENT_STORE, dir: e.ATTACHMENT_DIR, maxBytes: e.ATTACHMENT_MAX_BYTES },
   };
 }

@@ -12,6 +12,7 @@ import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
 import { type LiveCarbon, startLiveCarbon } from './carbon/live/live-carbon.js';
 import type { RelayConfig } from './config.js';
+import { createFsBlobStore } from './attachments/fs-blob-store.js';
 import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
 import { createStaticDeviceAuthenticator, type DeviceAuthenticator, parseDeviceTokens } from './http/ingest/index.js';
@@ -114,6 +115,8 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     },
     now,
     onUnexpectedError: (err, path) => logger.error({ err, path }, 'unexpected error in HTTP handler'),
+    ...(config.attachments.store === 'fs' && { attachments: createFsBlobStore(config.attachments.dir) }),
+    attachmentMaxBytes: config.attachments.maxBytes,
     ingest: {
       get bus() {
         if (!bus) throw new Error('relay not started');

@@ -1,10 +1,13 @@
 import { IdSchema, type PointHistory, summarizePark } from '@zcp/model';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { BlobStore } from '../attachments/blob-store.js';
+import { createSqlBlobStore } from '../attachments/sql-blob-store.js';
 import type { ParkRegistry } from '../parks/park-registry.js';
 import type { ReadingStore } from '../storage/reading-store.js';
 import { historyFromRollups } from '../storage/rollups/index.js';
 import { ApiError, problemResponse, toProblem } from './api-error.js';
+import { registerAttachmentRoutes } from './attachment-routes.js';
 import { registerCarbonImportRoutes } from './carbon-import-routes.js';
 import { registerCarbonReportRoutes } from './carbon-report-routes.js';
 import { registerCarbonRoutes } from './carbon-routes.js';
@@ -21,6 +24,10 @@ export interface ApiDeps {
   onUnexpectedError?: (err: unknown, path: string) => void;
   /** Push ingest (`POST /api/ingest`); without it the route answers 404 like any unknown one. */
   ingest?: IngestDeps;
+  /** Where annotation photos live; default: the `attachments` table of `store`. */
+  attachments?: BlobStore;
+  /** Largest accepted attachment, bytes (default 10 MiB). */
+  attachmentMaxBytes?: number;
 }
 
 const PointIdParam = z.coerce.number().int().positive().max(2_147_483_647);
@@ -73,6 +80,13 @@ export function createApiApp(deps: ApiDeps): Hono {
   registerCarbonRoutes(app, carbonDeps);
   registerCarbonImportRoutes(app, carbonDeps);
   registerCarbonReportRoutes(app, carbonDeps);
+
+  const attachments = deps.attachments ?? createSqlBlobStore(() => deps.store.sql);
+  registerAttachmentRoutes(app, {
+    store: () => attachments,
+    requirePark: (parkId) => void requirePark(deps, parkId),
+    maxBytes: deps.attachmentMaxBytes ?? 10 * 1024 * 1024,
+  });
 
   if (deps.ingest) registerIngestRoute(app, () => deps.parks.list().map((e) => e.index.park), deps.ingest, deps.now);
 

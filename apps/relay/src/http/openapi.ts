@@ -102,6 +102,45 @@ export const openApiDocument = {
       },
     },
     ...carbonOpenApiPaths,
+    '/api/parks/{parkId}/attachments': {
+      post: {
+        summary: 'Store a photo or file of an annotation; answers the reference the annotation keeps',
+        description:
+          'The body is the raw file. Content-Type must be image/jpeg, image/png, image/webp or application/pdf and must match the bytes. At most 10 MiB (ATTACHMENT_MAX_BYTES).',
+        parameters: [parkIdParam, { name: 'name', in: 'query', required: false, schema: { type: 'string', maxLength: 200 } }],
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(
+            ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+          ),
+        },
+        responses: {
+          201: json('Stored', {
+            type: 'object',
+            required: ['id', 'contentType', 'bytes', 'sha256', 'url'],
+            properties: {
+              id: { type: 'string', format: 'uuid' },
+              contentType: { type: 'string' },
+              bytes: { type: 'integer' },
+              sha256: { type: 'string' },
+              name: { type: 'string' },
+              url: { type: 'string' },
+            },
+          }),
+          400: problem,
+          404: problem,
+          413: problem,
+          415: problem,
+        },
+      },
+    },
+    '/api/attachments/{attachmentId}': {
+      get: {
+        summary: 'The bytes of an attachment (immutable; ETag is the SHA-256)',
+        parameters: [{ name: 'attachmentId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { 200: { description: 'The file' }, 304: { description: 'Not modified' }, 400: problem, 404: problem },
+      },
+    },
     '/api/ingest': {
       post: {
         summary: 'Push readings from a device (JSON batch or CSV); per-row results, good rows kept when others are bad',
