@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Layers only point down (STYLE.md habit 1). Fails when a package imports one above it, or
-// when packages/model imports a `node:` module (it must run in browsers and edge workers).
+// when packages/model or packages/collab imports a `node:` module (they must run in browsers and edge workers).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -10,12 +10,15 @@ const allowed = {
   'packages/model': [],
   'packages/testkit': [],
   'packages/bus': ['@zcp/model', '@zcp/testkit'],
+  'packages/collab': ['@zcp/model'],
   'apps/collector': ['@zcp/model', '@zcp/bus', '@zcp/testkit'],
-  'apps/relay': ['@zcp/model', '@zcp/bus', '@zcp/testkit'],
-  'apps/web': ['@zcp/model'],
+  'apps/relay': ['@zcp/model', '@zcp/bus', '@zcp/collab', '@zcp/testkit'],
+  'apps/web': ['@zcp/model', '@zcp/collab'],
   'apps/cli': ['@zcp/model'],
   'apps/standalone': ['@zcp/model', '@zcp/bus', '@zcp/collector', '@zcp/relay', '@zcp/testkit'],
 };
+/** Workspaces that run in browsers and edge workers too: no Node built-ins. */
+const RUNTIME_AGNOSTIC = ['packages/model', 'packages/collab'];
 const problems = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
@@ -33,8 +36,8 @@ const check = (file) => {
     if (spec.startsWith('@zcp/') && !allowed[current].includes(spec.split('/').slice(0, 2).join('/'))) {
       problems.push(`${relative(root, file)} imports ${spec}, which ${current} may not depend on`);
     }
-    if (current === 'packages/model' && (spec.startsWith('node:') || ['fs', 'path', 'crypto', 'os', 'net'].includes(spec))) {
-      problems.push(`${relative(root, file)} imports ${spec}: packages/model must stay runtime-agnostic`);
+    if (RUNTIME_AGNOSTIC.includes(current) && (spec.startsWith('node:') || ['fs', 'path', 'crypto', 'os', 'net'].includes(spec))) {
+      problems.push(`${relative(root, file)} imports ${spec}: \${current} must stay runtime-agnostic`);
     }
   }
 };

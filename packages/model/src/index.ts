@@ -90,6 +90,7 @@ export {
   enterpriseDocId,
   PARK_DOC_ID,
 } from './collab/docs.js';
+export { type PresenceState, PresenceStateSchema } from './collab/presence.js';
 export {
   BYTE_ORDERS,
   type ByteOrder,
@@ -161,6 +162,7 @@ export {
   type Vec3,
   Vec3Schema,
 } from './park/schema.js';
+export { type DocRelayEnvelope, decodeDocRelayEnvelope, encodeDocRelayEnvelope } from './protocol/doc-relay-envelope.js';
 export {
   type EnergyBucket,
   type HistoryBucket,
