@@ -48,7 +48,13 @@ export function registerCarbonReportRoutes(app: Hono, deps: CarbonRouteDeps): vo
     const yearEntry = await ledgerOf(sql, park, year, nowMs, recompute);
     const months: LedgerEntry[] = [];
     for (let m = 1; m <= 12; m++) months.push(await ledgerOf(sql, park, `${year}-${String(m).padStart(2, '0')}`, nowMs, recompute));
-    const report = buildDeclarationReport({ year: yearEntry.result, months: months.map((e) => e.result), lang, generatedAt: new Date(nowMs) });
+    const report = buildDeclarationReport({
+      year: yearEntry.result,
+      months: months.map((e) => e.result),
+      lang,
+      generatedAt: new Date(nowMs),
+      names: { park: park.name[lang], enterprises: Object.fromEntries(park.enterprises.map((e) => [e.id, e.name[lang]])) },
+    });
     const html = renderReportHtml(report);
     const name = `zcp-declaration-${park.id}-${year}-${lang}`;
     if (format === 'html') return c.html(html);

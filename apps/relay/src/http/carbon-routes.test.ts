@@ -195,8 +195,12 @@ describe('/api/carbon', () => {
     const html = await zh.text();
     expect(html).toContain('零碳园区');
     expect(html).toContain('<svg');
+    expect(html).toContain('示范园区'); // the park's name, not its id
+    expect(html).toContain('华芯半导体');
     const en = await (await send('GET', '/api/carbon/parks/demo/report?year=2024&lang=en')).text();
     expect(en).toMatch(/zero-carbon park/i);
+    expect(en).toContain('Demo Park');
+    expect(en).toContain('Huaxin Semiconductor');
     // The year and its 12 months now have stored park ledgers: the report used (and kept) them.
     const entries = await ok<{ entries: LedgerEntrySummary[] }>(await send('GET', '/api/carbon/parks/demo/ledger/entries?period=2024-03'));
     expect(entries.entries.length).toBeGreaterThanOrEqual(1);

@@ -47,6 +47,9 @@ export interface EnergySummary {
   electricity: Figure;
   heat: Figure;
   fuels: Figure;
+  /** Gross consumption whose activity data is metered, tce: with `consumptionManual`, the data coverage (CARB-TCE-4). */
+  consumptionMetered: Figure;
+  consumptionManual: Figure;
 }
 
 export interface EnterpriseCarbon {
@@ -201,7 +204,14 @@ export function computeParkCarbon(raw: unknown, options: ComputeParkCarbonOption
       parkMethod: Object.fromEntries(SOURCE_KEYS.map((k) => [k, pm[k]])) as unknown as ParkMethodSources,
       netElectricityExport: pm.netElectricityExport,
       electricity: Object.fromEntries(ELEC_KEYS.map((k) => [k, el[k].toFixed()])) as unknown as ElectricitySummary,
-      energy: { total: en.total, electricity: en.electricity, heat: en.heat, fuels: en.fuels },
+      energy: {
+        total: en.total,
+        electricity: en.electricity,
+        heat: en.heat,
+        fuels: en.fuels,
+        consumptionMetered: en.consumptionMetered,
+        consumptionManual: en.consumptionManual,
+      },
       ghgProtocol: ghgProtocolOfEnterprise(items, pm, parameters),
     });
   }
@@ -210,7 +220,7 @@ export function computeParkCarbon(raw: unknown, options: ComputeParkCarbonOption
   const parkMethod = sumSources(enterprises.map((e) => e.parkMethod));
   const energy: EnergySummary = sumEach(
     enterprises.map((e) => e.energy),
-    ['total', 'electricity', 'heat', 'fuels'],
+    ['total', 'electricity', 'heat', 'fuels', 'consumptionMetered', 'consumptionManual'],
     'tce',
   );
   const allItems = [...itemsOf.values()].flat();

@@ -19,6 +19,10 @@ export interface EnterpriseEnergy {
   fuels: Figure;
   /** Non-fossil electricity (direct, own PV with its certificates, certificate-covered) and non-fossil heat, tce (IND-2). */
   clean: Dec;
+  /** Gross consumption (imports and inputs, before exports and outputs) whose data is metered, tce (CARB-TCE-4). */
+  consumptionMetered: Figure;
+  /** …and whose data was entered by hand. */
+  consumptionManual: Figure;
 }
 
 /**
@@ -40,14 +44,23 @@ export function energyOfEnterprise(
   let heatGj = ZERO;
   let cleanHeatGj = ZERO;
   let fuelTce = ZERO;
+  const gross = { metered: { tce: ZERO, lineage: new LineageBuilder() }, manual: { tce: ZERO, lineage: new LineageBuilder() } };
+  const consumed = (i: LocatedItem, tce: Dec) => {
+    const g = gross[i.source.type];
+    g.tce = g.tce.plus(tce);
+    g.lineage.item(lineageItemOf(i));
+  };
   for (const i of items) {
     const path = `${i.enterpriseId}/${i.itemId}`;
-    if (i.kind === 'electricity') elecL.item(lineageItemOf(i));
-    else if (i.kind === 'heat') {
+    if (i.kind === 'electricity') {
+      elecL.item(lineageItemOf(i));
+      if (i.flow !== 'grid_export') consumed(i, toBaseUnit(dec(i.quantity), i.unit).times(eq));
+    } else if (i.kind === 'heat') {
       const gj = toBaseUnit(dec(i.quantity), i.unit);
       const signed = i.flow === 'import' ? gj : gj.negated();
       heatGj = heatGj.plus(signed);
       if (i.origin === 'non_fossil') cleanHeatGj = cleanHeatGj.plus(signed);
+      if (i.flow === 'import') consumed(i, gj.times(dec(HEAT_TCE_PER_GJ)));
       heatL.item(lineageItemOf(i));
     } else if (i.kind === 'fuel' || i.kind === 'conversion') {
       const amounts = i.kind === 'fuel' ? [{ ...i, sign: 1 }] : [...i.inputs.map((a) => ({ ...a, sign: 1 })), ...i.outputs.map((a) => ({ ...a, sign: -1 }))];
@@ -58,6 +71,7 @@ export function energyOfEnterprise(
         }
         const tce = baseQuantity.times(dec(factor.tcePerUnit));
         fuelTce = a.sign > 0 ? fuelTce.plus(tce) : fuelTce.minus(tce);
+        if (a.sign > 0) consumed(i, tce);
         fuelL.factor(factor);
       }
       fuelL.item(lineageItemOf(i));
@@ -75,5 +89,7 @@ export function energyOfEnterprise(
     fuels,
     total: figure(elecTce.plus(heatTce).plus(fuelTce), 'tce', new LineageBuilder().merge(electricity.lineage).merge(heat.lineage).merge(fuels.lineage)),
     clean: greenMwh.times(eq).plus(cleanHeatGj.times(dec(HEAT_TCE_PER_GJ))),
+    consumptionMetered: figure(gross.metered.tce, 'tce', gross.metered.lineage),
+    consumptionManual: figure(gross.manual.tce, 'tce', gross.manual.lineage),
   };
 }

@@ -102,6 +102,42 @@ describe('park method rules', () => {
     expect(r.energy.fuels.value).toBe('20.443'); // 13.3 feedstock gas + 7.143 coal
   });
 
+  it('CARB-TCE-4: coverage splits gross consumption (before exports and outputs) by metered and manual data', () => {
+    const metered = { type: 'metered' as const, note: 'meter' };
+    const r = computeParkCarbon(
+      park([
+        {
+          id: 'a',
+          activities: [
+            grid(100, { source: metered }), // 100 MWh × 0.3 = 30 tce metered
+            grid(50, { flow: 'grid_export', origin: 'non_fossil', source: metered }), // export: not consumption
+            { kind: 'fuel', fuel: 'natural_gas', quantity: 1, unit: '10^4Nm3', use: 'end_use', source: src }, // 13.3 tce manual
+            { kind: 'heat', flow: 'import', quantity: 100, unit: 'GJ', origin: 'fossil', source: src }, // 3.412 tce manual
+            { kind: 'heat', flow: 'export', quantity: 50, unit: 'GJ', origin: 'fossil', source: metered }, // passed on: not consumption
+          ],
+        },
+        {
+          id: 'b',
+          activities: [
+            // conversion inputs count (7.143 tce metered), its outputs do not
+            {
+              kind: 'conversion',
+              process: 'coking',
+              inputs: [{ fuel: 'raw_coal', quantity: 10, unit: 't' }],
+              outputs: [{ fuel: 'raw_coal', quantity: 5, unit: 't' }],
+              source: metered,
+            },
+          ],
+        },
+      ]),
+    );
+    expect(r.enterprises[0]?.energy.consumptionMetered.value).toBe('30');
+    expect(r.enterprises[0]?.energy.consumptionManual.value).toBe('16.712');
+    expect(r.energy.consumptionMetered.value).toBe('37.143');
+    expect(r.energy.consumptionManual.value).toBe('16.712');
+    expect(r.energy.consumptionManual.lineage.items.map((i) => i.kind).sort()).toEqual(['fuel', 'heat']);
+  });
+
   it('CARB-PM-7: a process product without a factor is an error; a library factor is used by id', () => {
     expect(() => computeParkCarbon(park([{ id: 'a', activities: [{ kind: 'process', product: 'lime', quantity: 1, unit: 't', source: src }] }]))).toThrow(
       CarbonInputError,

@@ -15,7 +15,8 @@ describe('buildDeclarationReport', () => {
     expect(r.summary.status).toBe('fail');
     expect(r.summary.annualised).toBe(false);
     expect(r.summary.intensity).toMatch(/^\d+\.\d{4}$/);
-    expect(r.summary.flags.join(' ')).toContain('below 200,000 tce');
+    expect(r.summary.flags.join(' ')).toContain('低于 20 万 tce'); // the engine's flag, in the report's language
+    expect(exampleReport('en').summary.flags.join(' ')).toContain('below 200,000 tce');
     expect(r.sources.map((s) => s.key)).toContain('E_park');
     expect(r.summary.emissionsT).toBe(r.sources.find((s) => s.key === 'E_park')?.valueT);
   });
@@ -42,11 +43,14 @@ describe('buildDeclarationReport', () => {
     expect(r.enterprises[0]).toMatchObject({ id: 'cement', name: '水泥厂', share: '1.000000' });
   });
 
-  it('counts metered vs manual items from lineage sources', () => {
+  it('CARB-TCE-4: coverage is the share of consumption (tce) that is metered, with the item counts beside it', () => {
     const r = exampleReport();
-    // 12 months × (grid, gas metered; diesel, clinker manual).
-    expect(r.coverage).toMatchObject({ metered: 24, manual: 24, meteredShare: '0.500000' });
-    expect(r.coverage.byEnterprise).toEqual([{ id: 'cement', name: '水泥厂', metered: 24, manual: 24, meteredShare: '0.500000' }]);
+    // The year is 12.4 × the example month (seasonal percents sum to 1240).
+    // Metered: grid 1,200 MWh × 0.1229 (the example's override) + gas 5 ×10^4 Nm3 × 13.3 = 213.98 tce → 2,653.352.
+    // Manual: diesel 20 t × 1.4571 = 29.142 tce → 361.3608 (clinker is process, not energy).
+    const expected = { meteredTce: '2653.352', manualTce: '361.3608', meteredShare: '0.880134', meteredItems: 24, manualItems: 24 };
+    expect(r.coverage).toMatchObject(expected);
+    expect(r.coverage.byEnterprise).toEqual([{ id: 'cement', name: '水泥厂', ...expected }]);
   });
 
   it('flags overridden parameters and lists factor sources (CARB-PAR-4)', () => {

@@ -1,5 +1,6 @@
 import type { Figure, LineageItem, ParkCarbonResult } from '@zcp/model';
-import { divideDecimalText } from './decimal-text.js';
+import { addDecimalText, divideDecimalText } from './decimal-text.js';
+import { engineText } from './engine-text.js';
 import type { ReportLang } from './labels.js';
 
 /** Decimal places shown for intensities (tCO2/tce) and shares; figures keep full text. */
@@ -42,13 +43,8 @@ export interface DeclarationReport {
   guiding: { id: string; value?: string; threshold: string; status: string; reason?: string; failing?: string[] }[];
   monthly: { month: string; emissionsT: string; energyTce: string; intensity?: string; status: string }[];
   enterprises: { id: string; name: string; emissionsT: string; energyTce: string; intensity?: string; gridImportMwh: string; share?: string }[];
-  coverage: {
-    metered: number;
-    manual: number;
-    /** Metered items over all items, fraction text; absent when no items. */
-    meteredShare?: string;
-    byEnterprise: { id: string; name: string; metered: number; manual: number; meteredShare?: string }[];
-  };
+  /** Data coverage (CARB-TCE-4): gross consumption in tce by the source of its data, and the item counts. */
+  coverage: CoverageRow & { byEnterprise: (CoverageRow & { id: string; name: string })[] };
   factors: { ref: string; value: string; perUnit: string; source: string }[];
   factorDatasets: { id: string; version: string; source: string }[];
   parameters: {
@@ -66,6 +62,15 @@ export interface DeclarationReport {
   lineage: ReportLineageRow[];
 }
 
+export interface CoverageRow {
+  meteredTce: string;
+  manualTce: string;
+  /** Metered tce over metered + manual tce, fraction text; absent when nothing was consumed. */
+  meteredShare?: string;
+  meteredItems: number;
+  manualItems: number;
+}
+
 export interface BuildDeclarationReportInput {
   /** The result for the declared year (or period). */
   year: ParkCarbonResult;
@@ -74,6 +79,8 @@ export interface BuildDeclarationReportInput {
   lang: ReportLang;
   /** Injected so the report is deterministic in tests. */
   generatedAt: Date;
+  /** Display names in the report's language, over those in the results (ledgers carry ids only). */
+  names?: { park?: string; enterprises?: Readonly<Record<string, string>> };
 }
 
 const SOURCE_KEYS = ['E_fuel', 'E_conversion', 'E_elec', 'E_heat', 'E_indirect', 'E_energy', 'E_process', 'E_park', 'bunkers'] as const;
@@ -88,9 +95,9 @@ const SOURCE_KEYS = ['E_fuel', 'E_conversion', 'E_elec', 'E_heat', 'E_indirect',
  * const report = buildDeclarationReport({ year, months, lang: 'zh', generatedAt: new Date() });
  * const html = renderReportHtml(report);
  */
-export function buildDeclarationReport({ year, months, lang, generatedAt }: BuildDeclarationReportInput): DeclarationReport {
+export function buildDeclarationReport({ year, months, lang, generatedAt, names: given }: BuildDeclarationReportInput): DeclarationReport {
   const core = year.indicators.core;
-  const names = new Map(year.enterprises.map((e) => [e.id, e.name ?? e.id]));
+  const names = new Map(year.enterprises.map((e) => [e.id, given?.enterprises?.[e.id] ?? e.name ?? e.id]));
   const lineage: ReportLineageRow[] = [...SOURCE_KEYS.map((key) => lineageRow(key, year.parkMethod[key])), lineageRow('energy', year.energy.total)];
   const items = uniqueItems([year.parkMethod.E_park, year.parkMethod.bunkers, year.energy.total]);
   const parameterUse = new Map<string, boolean>();
@@ -100,7 +107,7 @@ export function buildDeclarationReport({ year, months, lang, generatedAt }: Buil
     schema: 'zcp.carbon.declaration-report/v1',
     lang,
     generatedAt: generatedAt.toISOString(),
-    park: { ...year.park },
+    park: { ...year.park, ...(given?.park !== undefined && { name: given.park }) },
     period: { ...year.period },
     valid: year.valid,
     summary: {
@@ -112,8 +119,8 @@ export function buildDeclarationReport({ year, months, lang, generatedAt }: Buil
       threshold: core.threshold,
       band: core.band,
       status: core.status,
-      flags: [...core.flags],
-      ...(core.reason ? { reason: core.reason } : {}),
+      flags: core.flags.map((f) => engineText(f, lang)),
+      ...(core.reason ? { reason: engineText(core.reason, lang) } : {}),
     },
     sources: SOURCE_KEYS.map((key) => ({ key, valueT: year.parkMethod[key].value })),
     guiding: year.indicators.guiding.map((g) => ({
@@ -121,7 +128,7 @@ export function buildDeclarationReport({ year, months, lang, generatedAt }: Buil
       ...(g.value ? { value: divideDecimalText(g.value.value, '1', SHARE_PLACES) ?? g.value.value } : {}),
       threshold: g.threshold,
       status: g.status,
-      ...(g.reason ? { reason: g.reason } : {}),
+      ...(g.reason ? { reason: engineText(g.reason, lang) } : {}),
       ...(g.failing?.length ? { failing: [...g.failing] } : {}),
     })),
     monthly: [...months]
@@ -140,7 +147,7 @@ export function buildDeclarationReport({ year, months, lang, generatedAt }: Buil
       const share = divideDecimalText(e.parkMethod.E_park.value, year.parkMethod.E_park.value, SHARE_PLACES);
       return {
         id: e.id,
-        name: e.name ?? e.id,
+        name: names.get(e.id) ?? e.id,
         emissionsT: e.parkMethod.E_park.value,
         energyTce: e.energy.total.value,
         ...(intensity !== undefined ? { intensity } : {}),
@@ -148,11 +155,17 @@ export function buildDeclarationReport({ year, months, lang, generatedAt }: Buil
         ...(share !== undefined ? { share } : {}),
       };
     }),
-    coverage: coverageOf(
-      items,
-      year.enterprises.map((e) => e.id),
-      names,
-    ),
+    coverage: {
+      ...coverageOf(year.energy, items),
+      byEnterprise: year.enterprises.map((e) => ({
+        id: e.id,
+        name: names.get(e.id) ?? e.id,
+        ...coverageOf(
+          e.energy,
+          items.filter((i) => i.enterpriseId === e.id),
+        ),
+      })),
+    },
     factors: uniqueBy(
       lineage.flatMap((r) => r.factors),
       (f) => f.ref,
@@ -175,7 +188,7 @@ export function buildDeclarationReport({ year, months, lang, generatedAt }: Buil
       code: v.code,
       certificateIds: [...v.certificateIds],
       ...(v.enterpriseId ? { enterpriseId: v.enterpriseId } : {}),
-      message: v.message,
+      message: engineText(v.message, lang),
     })),
     lineage,
   };
@@ -206,16 +219,11 @@ function uniqueBy<T>(xs: readonly T[], key: (x: T) => string): T[] {
   return [...seen.values()];
 }
 
-function coverageOf(items: readonly LineageItem[], enterpriseIds: readonly string[], names: ReadonlyMap<string, string>): DeclarationReport['coverage'] {
-  const count = (xs: readonly LineageItem[]) => {
-    const metered = xs.filter((i) => i.source.type === 'metered').length;
-    const manual = xs.length - metered;
-    const meteredShare = xs.length > 0 ? divideDecimalText(String(metered), String(xs.length), SHARE_PLACES) : undefined;
-    return { metered, manual, ...(meteredShare !== undefined ? { meteredShare } : {}) };
-  };
-  const ids = uniqueBy([...enterpriseIds, ...items.map((i) => i.enterpriseId)], (x) => x);
-  return {
-    ...count(items),
-    byEnterprise: ids.map((id) => ({ id, name: names.get(id) ?? id, ...count(items.filter((i) => i.enterpriseId === id)) })),
-  };
+function coverageOf(energy: ParkCarbonResult['energy'], items: readonly LineageItem[]): CoverageRow {
+  const meteredTce = energy.consumptionMetered.value;
+  const manualTce = energy.consumptionManual.value;
+  const meteredItems = items.filter((i) => i.source.type === 'metered').length;
+  const total = addDecimalText(meteredTce, manualTce);
+  const meteredShare = total === undefined ? undefined : divideDecimalText(meteredTce, total, SHARE_PLACES);
+  return { meteredTce, manualTce, ...(meteredShare !== undefined ? { meteredShare } : {}), meteredItems, manualItems: items.length - meteredItems };
 }

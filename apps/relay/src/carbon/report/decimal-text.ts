@@ -57,6 +57,19 @@ export function divideDecimalText(num: string, den: string, places: number): str
   return roundDecimalText(`${neg ? '-' : ''}${s.slice(0, -extra)}.${s.slice(-extra)}`, places);
 }
 
+/** Adds two decimal texts exactly; undefined when either is not a plain decimal. */
+export function addDecimalText(a: string, b: string): string | undefined {
+  const x = toScaled(a);
+  const y = toScaled(b);
+  if (!x || !y) return undefined;
+  const s = Math.max(x.s, y.s);
+  const n = x.n * 10n ** BigInt(s - x.s) + y.n * 10n ** BigInt(s - y.s);
+  const neg = n < 0n;
+  const digits = (neg ? -n : n).toString().padStart(s + 1, '0');
+  const text = s > 0 ? `${digits.slice(0, -s)}.${digits.slice(-s)}`.replace(/\.?0+$/, '') : digits;
+  return `${neg ? '-' : ''}${text}`;
+}
+
 function toScaled(text: string): { n: bigint; s: number } | undefined {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text.trim());
   if (!m) return undefined;

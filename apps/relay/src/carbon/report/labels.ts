@@ -33,7 +33,7 @@ const ZH = {
   gridImport: '网购电量 (MWh)',
   share: '排放占比',
   coverage: '五、数据覆盖（计量 vs 手工填报）',
-  coverageNote: '按核算所用活动数据条目统计（能源消费与工业过程），来源取自数据溯源。',
+  coverageNote: '按综合能源消费量（tce，计入外购电力与热力、燃料及加工转换投入，未扣除输出）统计其活动数据来源：计量或手工填报；条目数另列。',
   metered: '计量',
   manual: '手工填报',
   items: '条目数',
@@ -95,7 +95,8 @@ const EN: Record<LabelKey, string> = {
   gridImport: 'Grid import (MWh)',
   share: 'Share of emissions',
   coverage: '5. Data coverage (metered vs manual)',
-  coverageNote: 'Counted over the activity items used in the accounting (energy use and industrial process), by the source recorded in their lineage.',
+  coverageNote:
+    'Share of gross energy consumption (tce: imported electricity and heat, fuels and conversion inputs, before exports and outputs) whose activity data is metered rather than entered by hand; item counts beside it.',
   metered: 'Metered',
   manual: 'Manual',
   items: 'Items',

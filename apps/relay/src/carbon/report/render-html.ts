@@ -1,4 +1,4 @@
-import type { DeclarationReport, ReportLineageRow } from './build-report.js';
+import type { CoverageRow, DeclarationReport, ReportLineageRow } from './build-report.js';
 import { groupDigits, percentText, roundDecimalText } from './decimal-text.js';
 import { type ReportLabels, reportLabels } from './labels.js';
 
@@ -214,15 +214,21 @@ function enterpriseSection(r: DeclarationReport, L: ReportLabels): string {
 function coverageSection(r: DeclarationReport, L: ReportLabels): string {
   const c = r.coverage;
   const share = (s?: string) => `<td class="num">${escapeHtml(s !== undefined ? percentText(s, 1) : '—')}</td>`;
-  const rows = c.byEnterprise.map(
-    (x) => `<tr>${cell(`${x.name} (${x.id})`)}<td class="num">${x.metered}</td><td class="num">${x.manual}</td>${share(x.meteredShare)}</tr>`,
-  );
+  const tce = (t: string) => `<td class="num">${escapeHtml(groupDigits(roundDecimalText(t, 2)))}</td>`;
+  const row = (x: CoverageRow) => `${tce(x.meteredTce)}${tce(x.manualTce)}${share(x.meteredShare)}<td class="num">${x.meteredItems} / ${x.manualItems}</td>`;
+  const rows = c.byEnterprise.map((x) => `<tr>${cell(`${x.name} (${x.id})`)}${row(x)}</tr>`);
   return [
     `<h2>${escapeHtml(L.t('coverage'))}</h2>`,
     `<p class="note">${escapeHtml(L.t('coverageNote'))}</p><table>`,
-    head([L.t('enterprise'), `${L.t('metered')} (${L.t('items')})`, `${L.t('manual')} (${L.t('items')})`, L.t('meteredShare')]),
+    head([
+      L.t('enterprise'),
+      `${L.t('metered')} (tce)`,
+      `${L.t('manual')} (tce)`,
+      L.t('meteredShare'),
+      `${L.t('items')} (${L.t('metered')} / ${L.t('manual')})`,
+    ]),
     ...rows,
-    `<tr><th>${escapeHtml(L.t('park'))}</th><th class="num">${c.metered}</th><th class="num">${c.manual}</th>${share(c.meteredShare).replace('<td', '<th').replace('</td>', '</th>')}</tr>`,
+    `<tr class="total"><th>${escapeHtml(L.t('park'))}</th>${row(c)}</tr>`,
     '</table>',
   ].join('\n');
 }

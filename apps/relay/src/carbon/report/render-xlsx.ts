@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { DeclarationReport } from './build-report.js';
+import type { CoverageRow, DeclarationReport } from './build-report.js';
 import { reportLabels } from './labels.js';
 
 /**
@@ -77,9 +77,11 @@ export async function renderReportXlsx(report: DeclarationReport): Promise<Buffe
     { header: L.t('intensityUnit'), key: 'it', width: 16 },
     { header: L.t('gridImport'), key: 'grid', width: 16 },
     { header: L.t('share'), key: 'share', width: 12 },
-    { header: `${L.t('metered')} (${L.t('items')})`, key: 'metered', width: 12 },
-    { header: `${L.t('manual')} (${L.t('items')})`, key: 'manual', width: 12 },
+    { header: `${L.t('metered')} (tce)`, key: 'meteredTce', width: 14 },
+    { header: `${L.t('manual')} (tce)`, key: 'manualTce', width: 14 },
     { header: L.t('meteredShare'), key: 'meteredShare', width: 12 },
+    { header: `${L.t('metered')} (${L.t('items')})`, key: 'meteredItems', width: 12 },
+    { header: `${L.t('manual')} (${L.t('items')})`, key: 'manualItems', width: 12 },
   ]);
   const cov = new Map(report.coverage.byEnterprise.map((c) => [c.id, c]));
   for (const x of report.enterprises) {
@@ -92,12 +94,10 @@ export async function renderReportXlsx(report: DeclarationReport): Promise<Buffe
       it: num(x.intensity),
       grid: num(x.gridImportMwh),
       share: num(x.share),
-      metered: c?.metered,
-      manual: c?.manual,
-      meteredShare: num(c?.meteredShare),
+      ...coverageCells(c),
     });
   }
-  ent.addRow({ id: '', name: L.t('park'), metered: report.coverage.metered, manual: report.coverage.manual, meteredShare: num(report.coverage.meteredShare) });
+  ent.addRow({ id: '', name: L.t('park'), ...coverageCells(report.coverage) });
 
   const fac = sheet('因子与参数', 'Factors', [
     { header: L.t('factorRef'), key: 'ref', width: 44 },
@@ -156,4 +156,14 @@ function num(text: string | undefined): number | string | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   return Number.isFinite(n) && /^-?\d+(\.\d+)?$/.test(text) ? n : text;
+}
+
+function coverageCells(c: CoverageRow | undefined) {
+  return {
+    meteredTce: num(c?.meteredTce),
+    manualTce: num(c?.manualTce),
+    meteredShare: num(c?.meteredShare),
+    meteredItems: c?.meteredItems,
+    manualItems: c?.manualItems,
+  };
 }

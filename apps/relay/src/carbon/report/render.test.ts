@@ -75,7 +75,9 @@ describe('renderReportXlsx', () => {
 
     const ent = wb.getWorksheet('企业');
     expect(ent?.getRow(2).getCell(2).value).toBe('水泥厂');
-    expect(ent?.getRow(2).getCell(8).value).toBe(24);
+    expect(ent?.getRow(2).getCell(8).value).toBe(2653.352); // metered tce
+    expect(ent?.getRow(2).getCell(10).value).toBeCloseTo(0.880134, 6); // metered share
+    expect(ent?.getRow(2).getCell(11).value).toBe(24); // metered items
 
     const fac = wb.getWorksheet('因子与参数');
     const refs: unknown[] = [];
