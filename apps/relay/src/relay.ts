@@ -10,9 +10,10 @@ import { type Park, type RelayStatus, roomOfPark, SocketEvent } from '@zcp/model
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
-import { type LiveCarbon, startLiveCarbon } from './carbon/live/live-carbon.js';
-import type { RelayConfig } from './config.js';
 import { createFsBlobStore } from './attachments/fs-blob-store.js';
+import { type LiveCarbon, startLiveCarbon } from './carbon/live/live-carbon.js';
+import { createPdfPrinter } from './carbon/report/index.js';
+import type { RelayConfig } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
 import { createStaticDeviceAuthenticator, type DeviceAuthenticator, parseDeviceTokens } from './http/ingest/index.js';
@@ -107,6 +108,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
   });
   const metricsRegistry = deps.extraMetrics?.length ? Registry.merge([metrics.registry, ...deps.extraMetrics]) : metrics.registry;
   app.get('/metrics', async (c) => c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }));
+  const pdfPrinter = createPdfPrinter();
   const api = createApiApp({
     parks,
     get store() {
@@ -115,6 +117,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     },
     now,
     onUnexpectedError: (err, path) => logger.error({ err, path }, 'unexpected error in HTTP handler'),
+    pdfPrinter,
     ...(config.attachments.store === 'fs' && { attachments: createFsBlobStore(config.attachments.dir) }),
     attachmentMaxBytes: config.attachments.maxBytes,
     ingest: {
@@ -234,6 +237,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
 
     async stop() {
       await fanout?.close();
+      await pdfPrinter.close();
       await new Promise<void>((resolve) => {
         if (!server) return resolve();
         server.close(() => resolve());

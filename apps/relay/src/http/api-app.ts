@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { BlobStore } from '../attachments/blob-store.js';
 import { createSqlBlobStore } from '../attachments/sql-blob-store.js';
+import { createPdfPrinter, type PdfPrinter } from '../carbon/report/index.js';
 import type { ParkRegistry } from '../parks/park-registry.js';
 import type { ReadingStore } from '../storage/reading-store.js';
 import { historyFromRollups } from '../storage/rollups/index.js';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   ingest?: IngestDeps;
   /** Where annotation photos live; default: the `attachments` table of `store`. */
   attachments?: BlobStore;
+  /** Prints declaration reports to PDF; default: one printer per app, Chromium launched on first use. */
+  pdfPrinter?: PdfPrinter;
   /** Largest accepted attachment, bytes (default 10 MiB). */
   attachmentMaxBytes?: number;
 }
@@ -79,7 +82,14 @@ export function createApiApp(deps: ApiDeps): Hono {
   const carbonDeps = { park: (parkId: string) => requirePark(deps, parkId).index.park, sql: () => deps.store.sql, now: deps.now };
   registerCarbonRoutes(app, carbonDeps);
   registerCarbonImportRoutes(app, carbonDeps);
-  registerCarbonReportRoutes(app, carbonDeps);
+  let pdf = deps.pdfPrinter;
+  registerCarbonReportRoutes(app, {
+    ...carbonDeps,
+    pdf: () => {
+      pdf ??= createPdfPrinter();
+      return pdf;
+    },
+  });
 
   const attachments = deps.attachments ?? createSqlBlobStore(() => deps.store.sql);
   registerAttachmentRoutes(app, {

@@ -2,7 +2,7 @@ import type { Park } from '@zcp/model';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { computeLedger, type LedgerEntry, latestLedgerEntry, parseLedgerPeriod } from '../carbon/ledger/index.js';
-import { buildDeclarationReport, renderReportHtml, renderReportPdf, renderReportXlsx } from '../carbon/report/index.js';
+import { buildDeclarationReport, type PdfPrinter, PdfRenderError, renderReportHtml, renderReportXlsx } from '../carbon/report/index.js';
 import type { SqlClient } from '../storage/sql-client.js';
 import { ApiError } from './api-error.js';
 import { type CarbonRouteDeps, engineError } from './carbon-routes.js';
@@ -36,7 +36,7 @@ async function ledgerOf(sql: SqlClient, park: Park, period: string, nowMs: numbe
  * @example
  * registerCarbonReportRoutes(app, { park, sql: () => store.sql, now: Date.now })
  */
-export function registerCarbonReportRoutes(app: Hono, deps: CarbonRouteDeps): void {
+export function registerCarbonReportRoutes(app: Hono, deps: CarbonRouteDeps & { pdf: () => PdfPrinter }): void {
   app.get('/api/carbon/parks/:parkId/report', async (c) => {
     const park = deps.park(c.req.param('parkId'));
     const q = ReportQuery.safeParse(c.req.query());
@@ -63,7 +63,15 @@ export function registerCarbonReportRoutes(app: Hono, deps: CarbonRouteDeps): vo
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="${name}.xlsx"`,
       });
-    return c.body(new Uint8Array(await renderReportPdf(html)), 200, {
+    const pdf = await deps
+      .pdf()
+      .print(html)
+      .catch((err: unknown) => {
+        if (err instanceof PdfRenderError)
+          throw new ApiError(503, err.code === 'timeout' ? 'report_render_timeout' : 'report_renderer_unavailable', err.message);
+        throw err;
+      });
+    return c.body(new Uint8Array(pdf), 200, {
       'content-type': 'application/pdf',
       'content-disposition': `attachment; filename="${name}.pdf"`,
     });

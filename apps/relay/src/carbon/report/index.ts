@@ -1,5 +1,14 @@
 export { type BuildDeclarationReportInput, buildDeclarationReport, type DeclarationReport, type ReportLineageRow } from './build-report.js';
 export { type ReportLang, reportLabels } from './labels.js';
 export { escapeHtml, REPORT_FONT_FAMILY, renderReportHtml } from './render-html.js';
-export { REPORT_CHROMIUM_ARGS, REPORT_CHROMIUM_PATH, type RenderReportPdfOptions, renderReportPdf } from './render-pdf.js';
+export {
+  createPdfPrinter,
+  type PdfPrinter,
+  type PdfPrinterOptions,
+  PdfRenderError,
+  REPORT_CHROMIUM_ARGS,
+  REPORT_CHROMIUM_PATH,
+  type RenderReportPdfOptions,
+  renderReportPdf,
+} from './render-pdf.js';
 export { renderReportXlsx } from './render-xlsx.js';
