@@ -61,6 +61,9 @@ class FakeBus implements Bus {
       this.inFlight--;
     }
   }
+  publishEphemeral(_subject: string, _data: Uint8Array): void {
+    // The collector publishes stored telemetry only.
+  }
   subscribe(_pattern: string, _handler: (msg: BusMessage) => void) {
     return { unsubscribe() {} };
   }

@@ -362,6 +362,30 @@ export function busContract(name: string, makeBus: () => Promise<BusUnderTest>):
       expect((await bus.publish(p.subject('pv1'), enc('again'))).seq).toBe(1);
     });
 
+    it('publishEphemeral delivers to subscribers in order without any stream, and stores nothing elsewhere', async () => {
+      const p = await freshPark();
+      // A document subject: no stream captures it (the telemetry stream holds park.{id}.telemetry.>).
+      const subject = subjects.doc(p.parkId, 'park');
+      const got: string[] = [];
+      const other: string[] = [];
+      const sub = bus.subscribe(subject, (m) => got.push(`${m.subject}|${dec(m.data)}`));
+      bus.subscribe(`park.${p.parkId}.telemetry.>`, (m) => other.push(m.subject));
+      for (let i = 0; i < 50; i++) bus.publishEphemeral(subject, enc(`e${i}`));
+      await waitFor(() => got.length === 50, { what: '50 ephemeral messages' });
+      expect(got).toEqual(Array.from({ length: 50 }, (_, i) => `${subject}|e${i}`));
+      sub.unsubscribe();
+      bus.publishEphemeral(subject, enc('after unsubscribe'));
+      await sleep(QUIET_MS);
+      expect(got).toHaveLength(50);
+      expect(other).toEqual([]);
+      // Nothing reached the park's stream.
+      const r = recorder();
+      await consume({ stream: p.stream, durable: p.durable, maxWaitMs: 20 }, r.handler);
+      await sleep(QUIET_MS);
+      expect(r.got).toEqual([]);
+      expect(() => bus.publishEphemeral(`park.${p.parkId}.doc.*`, enc('x'))).toThrow(expect.objectContaining({ code: 'INVALID_SUBJECT' }));
+    });
+
     it('refuses wildcard publish subjects and invalid durable names', async () => {
       const p = await freshPark();
       await expect(bus.publish(`park.${p.parkId}.telemetry.*`, enc('x'))).rejects.toMatchObject({ code: 'INVALID_SUBJECT' });
@@ -376,6 +400,7 @@ export function busContract(name: string, makeBus: () => Promise<BusUnderTest>):
       await bus.close();
       expect(bus.isConnected()).toBe(false);
       await expect(bus.publish(subjects.telemetry('closed', 'pv1'), enc('x'))).rejects.toMatchObject({ code: 'CLOSED' });
+      expect(() => bus.publishEphemeral(subjects.doc('closed', 'park'), enc('x'))).toThrow(expect.objectContaining({ code: 'CLOSED' }));
       let thrown: unknown;
       try {
         bus.subscribe('park.>', () => {});

@@ -76,6 +76,13 @@ export interface Bus {
   deleteStream(name: string): Promise<void>;
   /** Stored publish: resolves once the stream has the message. `msgId` de-duplicates. */
   publish(subject: string, data: Uint8Array, options?: { msgId?: string }): Promise<PublishAck>;
+  /**
+   * Core (non-JetStream) publish: fire-and-forget to current subscribers, no acknowledgement,
+   * nothing stored — meant for subjects no stream captures (e.g. `subjects.doc`, Yjs traffic
+   * between relays that PostgreSQL already holds). A subscriber that is not connected right now
+   * misses the message. Throws `INVALID_SUBJECT` / `CLOSED` like `publish`.
+   */
+  publishEphemeral(subject: string, data: Uint8Array): void;
   /** Every subscriber whose pattern matches receives every message (stored publishes included). */
   subscribe(pattern: string, handler: (msg: BusMessage) => void): Subscription;
   /** Pulls from a durable consumer (created on first use) and hands batches to `handler`. */

@@ -119,6 +119,19 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       throw new BusError('NO_STREAM', `no stream captures subject '${subject}'`);
     },
 
+    publishEphemeral(subject: string, data: Uint8Array): void {
+      assertOpen();
+      if (!isPublishSubject(subject)) throw new BusError('INVALID_SUBJECT', `'${subject}' is not a valid publish subject`);
+      fanOut(subject, data);
+      // As on a NATS server, a core publish on a subject a stream captures is stored too.
+      for (const entry of streams.values()) {
+        if (!entry.stream.captures(subject)) continue;
+        const { duplicate } = entry.stream.append(subject, data);
+        if (!duplicate) for (const d of entry.durables.values()) d.dispatch();
+        return;
+      }
+    },
+
     subscribe(pattern: string, handler: (msg: BusMessage) => void): Subscription {
       assertOpen();
       const sub: LocalSubscription = { pattern, handler };

@@ -139,6 +139,16 @@ function createNatsBus(nc: NatsConnection, jsm: JetStreamManager, logger: BusLog
       }
     },
 
+    publishEphemeral(subject: string, data: Uint8Array): void {
+      assertOpen();
+      if (!isPublishSubject(subject)) throw new BusError('INVALID_SUBJECT', `'${subject}' is not a valid publish subject`);
+      try {
+        nc.publish(subject, data);
+      } catch (err) {
+        throw toBusError(err, `publish to '${subject}'`);
+      }
+    },
+
     subscribe(pattern: string, handler: (msg: BusMessage) => void): Subscription {
       assertOpen();
       const sub = nc.subscribe(pattern, {

@@ -28,6 +28,9 @@ class SwitchableBus implements Bus {
     this.published.push({ msgId: options?.msgId, batch: decoded.value });
     return { stream: 'T', seq: this.published.length, duplicate: false };
   }
+  publishEphemeral(_subject: string, _data: Uint8Array): void {
+    // The collector publishes stored telemetry only.
+  }
   subscribe(_p: string, _h: (m: BusMessage) => void) {
     return { unsubscribe() {} };
   }
