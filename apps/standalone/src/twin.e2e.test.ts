@@ -162,6 +162,19 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
     });
     await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('已保存 0 行，拒绝 0 行');
     await page.screenshot({ path: `${ARTIFACTS}import-panel.png` });
+    // …or one row at a time: a bad quantity comes back beside its field; a good row is stored and listed.
+    await page.getByTestId('import-tab-entry').click();
+    await page.getByTestId('entry-month').fill('2025-03');
+    await page.getByTestId('entry-fuel').selectOption('diesel');
+    await page.getByTestId('entry-quantity').fill('-3');
+    await page.getByTestId('entry-save').click();
+    await expect.poll(() => page.getByTestId('entry-error-quantity').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('entry-quantity').fill('12.5');
+    await page.getByTestId('entry-note').fill('柴油发票 2025-03');
+    await page.getByTestId('entry-save').click();
+    await expect.poll(() => page.getByTestId('entry-saved').textContent(), { timeout: 10_000 }).toMatch(/已保存/);
+    await expect.poll(() => page.getByTestId('entry-rows').textContent(), { timeout: 10_000 }).toContain('柴油 · 12.5 t');
+    await page.screenshot({ path: `${ARTIFACTS}entry-form.png` });
     await context.close();
   }, 120_000);
 
