@@ -1,5 +1,6 @@
 // The domain, runtime-agnostic: no `node:` imports; runs in the browser, Node and edge workers.
 
+export { ACTIONS, type Action, type Decision, decide, type Mask, PERMISSIONS, showsEnterprise, type Target } from './auth/policy.js';
 export {
   belongsToPark,
   isParkWide,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { belongsToPark, isParkWide, type Principal } from '../auth/principal.js';
+import { decide } from '../auth/policy.js';
+import type { Principal } from '../auth/principal.js';
 import { ID_PATTERN, IdSchema } from '../park/schema.js';
 
 /**
@@ -43,18 +44,18 @@ export type DocAccess = 'none' | 'read' | 'write';
 export type DocAccessDecision = { access: DocAccess; reason?: string };
 
 /**
- * May this principal open the document, and may it change it? Executives read, devices never
- * open documents, enterprise-scoped people open their own enterprise's document and the park's.
+ * May this principal open the document, and may it change it? The access policy decides
+ * (`annotation.read` / `annotation.write` on the park, or on the document's enterprise):
+ * executives read the park's document, devices open none, enterprise-scoped people open their
+ * own enterprise's document and the park's.
  */
 export function docAccess(p: Principal, ref: DocRef, enterpriseExists: (id: string) => boolean = () => true): DocAccessDecision {
-  if (p.role === 'device') return { access: 'none', reason: 'devices do not open shared documents' };
-  if (!belongsToPark(p, ref.parkId)) return { access: 'none', reason: `not a member of park '${ref.parkId}'` };
   const scope = docScope(ref.docId);
   if (!scope) return { access: 'none', reason: `no document '${ref.docId}'` };
-  const write: DocAccess = p.role === 'executive_viewer' ? 'read' : 'write';
-  if (scope.kind === 'park') return { access: write };
-  if (!enterpriseExists(scope.enterpriseId)) return { access: 'none', reason: `no enterprise '${scope.enterpriseId}' in park '${ref.parkId}'` };
-  if (p.role === 'executive_viewer') return { access: 'none', reason: 'executives see enterprises in aggregate only' };
-  if (isParkWide(p) || p.enterpriseIds.includes(scope.enterpriseId)) return { access: write };
-  return { access: 'none', reason: `document of enterprise '${scope.enterpriseId}' is outside this principal's enterprises` };
+  if (scope.kind === 'enterprise' && !enterpriseExists(scope.enterpriseId))
+    return { access: 'none', reason: `no enterprise '${scope.enterpriseId}' in park '${ref.parkId}'` };
+  const target = { parkId: ref.parkId, enterpriseId: scope.kind === 'enterprise' ? scope.enterpriseId : null };
+  const read = decide(p, 'annotation.read', target);
+  if (!read.allow) return { access: 'none', reason: read.reason };
+  return { access: decide(p, 'annotation.write', target).allow ? 'write' : 'read' };
 }
