@@ -16,8 +16,21 @@ export interface LiveHandlers {
   carbonWindow?(w: CarbonWindowMessage): void;
 }
 
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
 export interface LiveClient {
+  /** The one connection to the relay: shared documents (annotations, presence) ride on it too. */
+  readonly socket: LiveSocket;
+  /** Changes the handshake's `auth` (who this is) and reconnects so the relay sees it. */
+  reauth(auth: Record<string, unknown>): void;
   close(): void;
+}
+
+export interface LiveOptions {
+  /** Relay origin; same origin when absent. */
+  url?: string;
+  /** The handshake's `auth` payload (development principal until login exists). */
+  auth?: Record<string, unknown>;
 }
 
 const JOIN_TIMEOUT_MS = 5_000;
@@ -32,10 +45,10 @@ const OFFLINE_AFTER_ATTEMPTS = 3;
  * @example
  * const live = connectLive('demo', { snapshot, delta, state, relayStatus, joinFailed });
  */
-export function connectLive(parkId: string, on: LiveHandlers, url?: string): LiveClient {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url
-    ? io(url, { transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000 })
-    : io({ transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000 });
+export function connectLive(parkId: string, on: LiveHandlers, opts: LiveOptions | string = {}): LiveClient {
+  const o: LiveOptions = typeof opts === 'string' ? { url: opts } : opts;
+  const ioOpts = { transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000, ...(o.auth ? { auth: o.auth } : {}) };
+  const socket: LiveSocket = o.url ? io(o.url, ioOpts) : io(ioOpts);
   let closed = false;
   let attempts = 0;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -89,16 +102,30 @@ export function connectLive(parkId: string, on: LiveHandlers, url?: string): Liv
     if (!socket.connected) socket.connect();
     report();
   };
+  // The browser says the network is gone: drop the socket now rather than wait for a ping
+  // timeout (tens of seconds), so shared documents count their changes as pending at once.
+  const onOffline = () => {
+    if (socket.connected) socket.disconnect();
+    report();
+  };
   win?.addEventListener('online', onOnline);
-  win?.addEventListener('offline', report);
+  win?.addEventListener('offline', onOffline);
   report();
 
   return {
+    socket,
+    reauth(auth) {
+      socket.auth = auth;
+      if (socket.connected) {
+        socket.disconnect();
+        socket.connect();
+      }
+    },
     close() {
       closed = true;
       clearTimeout(retry);
       win?.removeEventListener('online', onOnline);
-      win?.removeEventListener('offline', report);
+      win?.removeEventListener('offline', onOffline);
       socket.emit(SocketEvent.parkLeave, { parkId });
       socket.disconnect();
     },

@@ -1,42 +1,10 @@
-import type { CameraView, Vec3 } from '@zcp/model';
+import type { CameraView, PresenceState, Vec3 } from '@zcp/model';
 
-/**
- * What each participant shares through awareness (the shape of `PresenceStateSchema` in
- * @zcp/model): who they are, where their camera is, their laser pointer, their selection and
- * whether they present. Remote states are untrusted input: `readPresence` checks them.
- */
-export interface PresenceState {
-  user: { sub: string; name: string; team?: string; color: string };
-  camera?: CameraView;
-  pointer?: Vec3 | null;
-  selectedAssetId?: string | null;
-  presenting?: boolean;
-  followRequestAt?: number;
-}
+export type { PresenceState } from '@zcp/model';
 
 export interface Peer {
   clientId: number;
   state: PresenceState;
-}
-
-const isNum = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
-const isVec = (v: unknown): v is Vec3 => !!v && typeof v === 'object' && isNum((v as Vec3).x) && isNum((v as Vec3).y) && isNum((v as Vec3).z);
-
-/** A remote awareness state as a `PresenceState`, or null when it is not one (a client still starting, or a bad peer). */
-export function readPresence(raw: unknown): PresenceState | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const r = raw as Record<string, unknown>;
-  const u = r.user as Record<string, unknown> | undefined;
-  if (!u || typeof u.sub !== 'string' || typeof u.name !== 'string' || typeof u.color !== 'string') return null;
-  const out: PresenceState = { user: { sub: u.sub, name: u.name.slice(0, 200), color: /^#[0-9a-f]{6}$/i.test(u.color) ? u.color : '#94a3b8' } };
-  if (typeof u.team === 'string') out.user.team = u.team.slice(0, 100);
-  const cam = r.camera as Record<string, unknown> | undefined;
-  if (cam && isVec(cam.position) && isVec(cam.target)) out.camera = { position: cam.position, target: cam.target, ...(isNum(cam.fov) ? { fov: cam.fov } : {}) };
-  if (r.pointer === null || isVec(r.pointer)) out.pointer = r.pointer as Vec3 | null;
-  if (r.selectedAssetId === null || typeof r.selectedAssetId === 'string') out.selectedAssetId = r.selectedAssetId as string | null;
-  if (typeof r.presenting === 'boolean') out.presenting = r.presenting;
-  if (isNum(r.followRequestAt)) out.followRequestAt = r.followRequestAt;
-  return out;
 }
 
 /** The other participants (not this client), in a stable order: by name, then client id. */

@@ -1,7 +1,7 @@
 import type { PointValueTuple, RelayStatus } from '@zcp/model';
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import { type ConnState, connectLive, type LiveClient } from '../api/live-client.js';
+import { type ConnState, connectLive, type LiveClient, type LiveSocket } from '../api/live-client.js';
 import { computeKpis } from '../state/kpis.js';
 import { applyTuples, type LiveValue } from '../state/live-values.js';
 import { api, useParkStore } from './park.js';
@@ -51,7 +51,8 @@ export const useLiveStore = defineStore('live', () => {
     return plan ? computeKpis(plan, values.value) : null;
   });
 
-  function connect(parkId: string): void {
+  /** Connects to the park's live room; `auth` is the socket handshake's (who this is). Returns the socket, which shared documents reuse. */
+  function connect(parkId: string, auth?: Record<string, unknown>): LiveSocket {
     client?.close();
     // The HTTP state shows numbers even before (or without) the socket; the ts guard in
     // applyTuples keeps whichever of the two is newer.
@@ -59,24 +60,34 @@ export const useLiveStore = defineStore('live', () => {
       (s) => apply(s.values, s.ts),
       () => undefined,
     );
-    client = connectLive(parkId, {
-      snapshot: (s) => {
-        joinError.value = null;
-        apply(s.values, s.ts);
+    client = connectLive(
+      parkId,
+      {
+        snapshot: (s) => {
+          joinError.value = null;
+          apply(s.values, s.ts);
+        },
+        delta: (d) => apply(d.values, d.ts),
+        state: (s) => {
+          conn.value = s;
+          if (s === 'connected') everConnected.value = true;
+        },
+        relayStatus: (s) => {
+          relay.value = s;
+        },
+        joinFailed: (code, message) => {
+          joinError.value = `${code}: ${message}`;
+        },
+        carbonWindow: (w) => useParkStore().applyCarbonWindow(w),
       },
-      delta: (d) => apply(d.values, d.ts),
-      state: (s) => {
-        conn.value = s;
-        if (s === 'connected') everConnected.value = true;
-      },
-      relayStatus: (s) => {
-        relay.value = s;
-      },
-      joinFailed: (code, message) => {
-        joinError.value = `${code}: ${message}`;
-      },
-      carbonWindow: (w) => useParkStore().applyCarbonWindow(w),
-    });
+      { auth },
+    );
+    return client.socket;
+  }
+
+  /** New handshake identity: the socket reconnects with it. */
+  function reauth(auth: Record<string, unknown>): void {
+    client?.reauth(auth);
   }
 
   function disconnect(): void {
@@ -84,5 +95,5 @@ export const useLiveStore = defineStore('live', () => {
     client = null;
   }
 
-  return { values, version, conn, everConnected, relay, lastUpdateTs, joinError, kpis, pointValue, onChange, connect, disconnect, apply };
+  return { values, version, conn, everConnected, relay, lastUpdateTs, joinError, kpis, pointValue, onChange, connect, reauth, disconnect, apply };
 });

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type PanelTab = 'details' | 'list';
+export type PanelTab = 'details' | 'list' | 'notes';
 
 /** What the user is looking at: the selected asset and the panel tab. */
 export const useSelectionStore = defineStore('selection', () => {

@@ -18,6 +18,8 @@ export { CreateBox } from '@babylonjs/core/Meshes/Builders/boxBuilder.js';
 export { CreateCylinder } from '@babylonjs/core/Meshes/Builders/cylinderBuilder.js';
 export { CreateGround } from '@babylonjs/core/Meshes/Builders/groundBuilder.js';
 export { CreateLineSystem } from '@babylonjs/core/Meshes/Builders/linesBuilder.js';
+export { CreateSphere } from '@babylonjs/core/Meshes/Builders/sphereBuilder.js';
+export type { LinesMesh } from '@babylonjs/core/Meshes/linesMesh.js';
 export { Mesh } from '@babylonjs/core/Meshes/mesh.js';
 export { VertexData } from '@babylonjs/core/Meshes/mesh.vertexData.js';
 export { Scene } from '@babylonjs/core/scene.js';

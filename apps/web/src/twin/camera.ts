@@ -1,6 +1,7 @@
 import { ArcRotateCamera, type Scene, Vector3 } from './babylon.js';
 import { fitView } from './camera-fit.js';
 import type { XYZ } from './coords.js';
+import { followStep, nearestAngle, type Orbit, orbitsClose } from './view-math.js';
 
 export interface SiteBox {
   min: XYZ;
@@ -19,6 +20,12 @@ export interface CameraRig {
   tick(dtMs: number): void;
   /** Share of the canvas height covered at the bottom (a phone's bottom sheet), 0..0.8. */
   setBottomInset(fraction: number): void;
+  /** The current pose. */
+  orbit(): Orbit;
+  /** Glides to a pose (a saved annotation view), the short way round. */
+  flyTo(o: Orbit): void;
+  /** Eases towards `goal` every frame from now on (following someone); null stops. */
+  follow(goal: Orbit | null): void;
 }
 
 const GLIDE_MS = 550;
@@ -57,6 +64,19 @@ export function createCameraRig(scene: Scene, canvas: HTMLCanvasElement, site: S
     glide = { from: [camera.target.clone(), camera.alpha, camera.beta, camera.radius], to: [target, alpha, beta, radius], t: 0 };
   };
 
+  let followGoal: Orbit | null = null;
+  const current = (): Orbit => ({
+    target: { x: camera.target.x, y: camera.target.y, z: camera.target.z },
+    alpha: camera.alpha,
+    beta: camera.beta,
+    radius: camera.radius,
+  });
+  const clampOrbit = (o: Orbit): Orbit => ({
+    ...o,
+    beta: Math.min(Math.max(o.beta, camera.lowerBetaLimit ?? 0.01), camera.upperBetaLimit ?? Math.PI / 2),
+    radius: Math.min(Math.max(o.radius, camera.lowerRadiusLimit ?? 1), camera.upperRadiusLimit ?? Number.POSITIVE_INFINITY),
+  });
+
   let inset = 0;
   const overviewPose = () => {
     // Fit into the uncovered part of the canvas: a viewport (1 − inset) as tall, whose centre
@@ -88,9 +108,25 @@ export function createCameraRig(scene: Scene, canvas: HTMLCanvasElement, site: S
       const beta = Math.min(camera.beta, 1.0);
       startGlide(new Vector3(c.x, c.y, c.z), camera.alpha, beta, radius);
     },
-    animating: () => glide !== null,
+    animating: () => glide !== null || (followGoal !== null && !orbitsClose(current(), clampOrbit(followGoal))),
+    orbit: current,
+    flyTo(o) {
+      followGoal = null;
+      const c = clampOrbit(o);
+      startGlide(new Vector3(c.target.x, c.target.y, c.target.z), nearestAngle(camera.alpha, c.alpha), c.beta, c.radius);
+    },
+    follow(goal) {
+      followGoal = goal;
+      if (goal) glide = null;
+    },
     tick(dtMs) {
-      if (glide) {
+      if (followGoal) {
+        const next = followStep(current(), clampOrbit(followGoal), dtMs);
+        camera.setTarget(new Vector3(next.target.x, next.target.y, next.target.z));
+        camera.alpha = next.alpha;
+        camera.beta = next.beta;
+        camera.radius = next.radius;
+      } else if (glide) {
         glide.t = Math.min(1, glide.t + dtMs / GLIDE_MS);
         const e = 1 - (1 - glide.t) ** 3;
         const [ft, fa, fb, fr] = glide.from;

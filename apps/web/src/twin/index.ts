@@ -1,13 +1,16 @@
-import type { ParkIndex } from '@zcp/model';
+import type { CameraView, ParkIndex, Vec3 } from '@zcp/model';
 import type { PowerRef } from '../state/asset-power.js';
 import type { LiveValue } from '../state/live-values.js';
 import { createAssetLayers } from './asset-layers.js';
 import { Color3, Color4, DirectionalLight, Engine, HemisphericLight, type Mesh, PointerEventTypes, Scene, Vector3 } from './babylon.js';
 import { createCameraRig } from './camera.js';
+import { createCollabLayer, type LaserSpec, type PeerCameraSpec, type PinSpec } from './collab-layer.js';
 import { createLabelLayer, type LabelSpec } from './labels.js';
 import { createSelectionMarker } from './selection-marker.js';
 import { computePads, createBuildings, createGround, type Pad } from './site.js';
+import { orbitOfView, rayGround, viewOfOrbit, worldToPark } from './view-math.js';
 
+export type { LaserSpec, PeerCameraSpec, PinSpec } from './collab-layer.js';
 export type { LabelSpec } from './labels.js';
 export type { Pad } from './site.js';
 
@@ -19,8 +22,17 @@ export interface TwinOptions {
   labelLayer: HTMLElement;
   /** CSS pixels of the canvas bottom covered by UI at start (see Twin.setBottomInset). */
   bottomInsetPx?: number;
-  /** A tap on an asset (or on a building: its meter); `null` for empty ground. */
-  onPick(assetId: string | null): void;
+  /** A tap on an asset (or on a building: its meter); `null` for empty ground. `at`: canvas CSS pixels of the tap. */
+  onPick(assetId: string | null, at: { x: number; y: number }): void;
+  /** HTML container for annotation pins and participants' name tags (clickable), over the canvas. */
+  pinLayer?: HTMLElement;
+  onPinClick?(annotationId: string): void;
+  /** The camera moved (called at most once a frame). */
+  onViewChange?(): void;
+  /** The user touched the view: pointer down, wheel (ends following someone). */
+  onGesture?(): void;
+  /** Click-and-hold laser pointer: where it points (park frame) while held, null on release. */
+  onLaser?(point: Vec3 | null): void;
 }
 
 export interface Twin {
@@ -41,10 +53,31 @@ export interface Twin {
   projectAsset(assetId: string): { x: number; y: number } | null;
   /** What a tap at canvas CSS pixel (x, y) would select. */
   pickAt(x: number, y: number): string | null;
+  /** What is under canvas CSS pixel (x, y): the asset (if any) and the point hit, or where the ray meets the ground (park frame). */
+  pickPoint(x: number, y: number): { assetId: string | null; point: Vec3 } | null;
+  /** The top of an asset as drawn (park frame), where its pins stand; null if it is not drawn. */
+  assetTop(assetId: string): Vec3 | null;
+  /** The camera pose in the park frame (what annotations store and presence shares). */
+  view(): CameraView;
+  /** Glides to a stored view. */
+  flyTo(view: CameraView): void;
+  /** Follows another camera smoothly (each new pose eased into); null stops following. */
+  follow(view: CameraView | null): void;
+  setPins(pins: PinSpec[]): void;
+  setPeers(peers: PeerCameraSpec[]): void;
+  setLasers(lasers: LaserSpec[]): void;
+  /** Marks another participant's (the presenter's) selected asset; null clears. */
+  highlight(assetId: string | null): void;
+  /** Where a pin is drawn (canvas CSS px), or null when hidden. */
+  pinAt(annotationId: string): { x: number; y: number } | null;
   dispose(): void;
 }
 
 const RECOLOUR_INTERVAL_MS = 250;
+/** Hold this long without moving to switch the laser pointer on. */
+const LASER_HOLD_MS = 450;
+const LASER_SLOP_PX = 8;
+const PRESENTER_MARK_HEX = '#ffb020';
 const MAX_PIXEL_RATIO = 2;
 
 /**
@@ -75,6 +108,7 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
   createGround(scene, o.index, pads);
   const buildings = createBuildings(scene, o.index);
   const marker = createSelectionMarker(scene);
+  const presenterMarker = createSelectionMarker(scene, PRESENTER_MARK_HEX);
   layers.recolour(o.values);
 
   const [bx0, by0, bx1, by1] = o.index.park.bounds;
@@ -97,6 +131,7 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
   rig.camera.onViewMatrixChangedObservable.add(() => {
     markDirty();
     labelsDirty = true;
+    o.onViewChange?.();
   });
   const kick = (e: Event) => {
     if (e instanceof PointerEvent && e.type === 'pointermove' && e.buttons === 0 && e.pointerType === 'mouse') return;
@@ -118,10 +153,90 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
     }
     return layers.assetOfPick(info.pickedMesh as Mesh, info.thinInstanceIndex);
   };
+  const pickPoint = (x: number, y: number): { assetId: string | null; point: Vec3 } | null => {
+    const info = scene.pick(x, y, pickable);
+    if (info?.hit && info.pickedPoint) return { assetId: pickCss(x, y), point: worldToPark(info.pickedPoint) };
+    const ray = scene.createPickingRay(x, y, null, rig.camera);
+    const g = rayGround(ray.origin, ray.direction);
+    return g ? { assetId: null, point: worldToPark(g) } : null;
+  };
+
+  // Click-and-hold: a laser pointer for everyone. Holding still switches it on (the camera
+  // stops taking that pointer); moving first makes it an ordinary drag.
+  let hold: { id: number; x: number; y: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  let laserPointer: number | null = null;
+  let suppressTap = false;
+  const cssXY = (e: PointerEvent) => {
+    const r = canvas.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const endLaser = () => {
+    if (laserPointer === null) return;
+    laserPointer = null;
+    rig.camera.attachControl(canvas, true);
+    o.onLaser?.(null);
+  };
+  const onDown = (e: PointerEvent) => {
+    o.onGesture?.();
+    if (!e.isPrimary || (e.pointerType === 'mouse' && e.button !== 0)) return;
+    if (hold) clearTimeout(hold.timer);
+    const p = cssXY(e);
+    hold = {
+      id: e.pointerId,
+      ...p,
+      timer: setTimeout(() => {
+        if (!hold) return;
+        laserPointer = hold.id;
+        suppressTap = true;
+        rig.camera.detachControl();
+        o.onLaser?.(pickPoint(hold.x, hold.y)?.point ?? null);
+        markDirty();
+      }, LASER_HOLD_MS),
+    };
+  };
+  const onMove = (e: PointerEvent) => {
+    if (laserPointer === e.pointerId) {
+      const p = cssXY(e);
+      const hit = pickPoint(p.x, p.y);
+      if (hit) o.onLaser?.(hit.point);
+      return;
+    }
+    if (hold && hold.id === e.pointerId) {
+      const p = cssXY(e);
+      if (Math.hypot(p.x - hold.x, p.y - hold.y) > LASER_SLOP_PX) {
+        clearTimeout(hold.timer);
+        hold = null;
+      }
+    }
+  };
+  const onUp = (e: PointerEvent) => {
+    if (hold && hold.id === e.pointerId) {
+      clearTimeout(hold.timer);
+      hold = null;
+    }
+    if (laserPointer === e.pointerId) endLaser();
+  };
+  const onWheel = () => o.onGesture?.();
+  canvas.addEventListener('pointerdown', onDown);
+  window.addEventListener('pointermove', onMove, { passive: true });
+  window.addEventListener('pointerup', onUp);
+  window.addEventListener('pointercancel', onUp);
+  canvas.addEventListener('wheel', onWheel, { passive: true });
+
   scene.onPointerObservable.add((pi) => {
     if (pi.type !== PointerEventTypes.POINTERTAP) return;
-    o.onPick(pickCss(scene.pointerX, scene.pointerY));
+    if (suppressTap) {
+      suppressTap = false;
+      return;
+    }
+    o.onPick(pickCss(scene.pointerX, scene.pointerY), { x: scene.pointerX, y: scene.pointerY });
   });
+  scene.onPointerObservable.add((pi) => {
+    // A tap only follows a pointer down; a fresh press re-arms it after a laser.
+    if (pi.type === PointerEventTypes.POINTERDOWN && laserPointer === null) suppressTap = false;
+  });
+
+  const collab = o.pinLayer ? createCollabLayer(scene, o.pinLayer, (id) => o.onPinClick?.(id)) : null;
 
   let last = performance.now();
   engine.runRenderLoop(() => {
@@ -143,6 +258,7 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
     if (labelsDirty) {
       labelsDirty = false;
       labels.update(scene.getTransformMatrix(), canvas.clientWidth, canvas.clientHeight);
+      collab?.update(scene.getTransformMatrix(), canvas.clientWidth, canvas.clientHeight, c.position);
     }
   });
 
@@ -173,10 +289,46 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
     return s ? new Vector3(s.centre.x, s.centre.y + s.size.y / 2, s.centre.z) : null;
   };
 
+  const overlayChanged = () => {
+    labelsDirty = true;
+    markDirty();
+  };
+
   return {
     scene,
     engine,
     pads,
+    pickPoint,
+    assetTop(assetId) {
+      const w = world(assetId);
+      return w ? worldToPark(w) : null;
+    },
+    view: () => viewOfOrbit(rig.orbit(), rig.camera.fov),
+    flyTo(view) {
+      rig.flyTo(orbitOfView(view));
+      markDirty();
+    },
+    follow(view) {
+      rig.follow(view ? orbitOfView(view) : null);
+      markDirty();
+    },
+    setPins(pins) {
+      collab?.setPins(pins);
+      overlayChanged();
+    },
+    setPeers(peers) {
+      collab?.setPeers(peers);
+      overlayChanged();
+    },
+    setLasers(lasers) {
+      collab?.setLasers(lasers);
+      overlayChanged();
+    },
+    highlight(assetId) {
+      presenterMarker.show(assetId ? layers.specsOf(assetId) : null);
+      markDirty();
+    },
+    pinAt: (id) => collab?.pinAt(id) ?? null,
     select(assetId, focus) {
       const framed = marker.show(assetId ? layers.specsOf(assetId) : null);
       markDirty();
@@ -222,6 +374,13 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
       clearTimeout(flushTimer);
       resize.disconnect();
       for (const type of INPUT_EVENTS) canvas.removeEventListener(type, kick);
+      if (hold) clearTimeout(hold.timer);
+      canvas.removeEventListener('pointerdown', onDown);
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+      window.removeEventListener('pointercancel', onUp);
+      canvas.removeEventListener('wheel', onWheel);
+      collab?.dispose();
       labels.dispose();
       engine.stopRenderLoop();
       scene.dispose();

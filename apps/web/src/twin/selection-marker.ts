@@ -8,10 +8,10 @@ export interface SelectionMarker {
   show(specs: InstanceSpec[] | null): { centre: [number, number, number]; sizeM: number } | null;
 }
 
-/** An outlined box around the selected asset and a beacon above it, visible from afar. */
-export function createSelectionMarker(scene: Scene): SelectionMarker {
+/** An outlined box around the selected asset and a beacon above it, visible from afar (in `hex`: another colour marks a presenter's selection). */
+export function createSelectionMarker(scene: Scene, hex: string = MARK_HEX): SelectionMarker {
   const mat = new StandardMaterial('mark-mat', scene);
-  mat.emissiveColor = Color3.FromHexString(MARK_HEX);
+  mat.emissiveColor = Color3.FromHexString(hex);
   mat.diffuseColor = Color3.Black();
   mat.alpha = 0.18;
   mat.disableLighting = true;
@@ -19,9 +19,9 @@ export function createSelectionMarker(scene: Scene): SelectionMarker {
   box.material = mat;
   box.enableEdgesRendering();
   box.edgesWidth = 6;
-  box.edgesColor = Color4.FromHexString(`${MARK_HEX}ff`);
+  box.edgesColor = Color4.FromHexString(`${hex}ff`);
   const beaconMat = new StandardMaterial('beacon-mat', scene);
-  beaconMat.emissiveColor = Color3.FromHexString(MARK_HEX);
+  beaconMat.emissiveColor = Color3.FromHexString(hex);
   beaconMat.disableLighting = true;
   beaconMat.alpha = 0.75;
   const beacon: Mesh = CreateCylinder('mark-beacon', { height: 1, diameterTop: 0.6, diameterBottom: 2.4, tessellation: 10 }, scene);
