@@ -10,6 +10,7 @@ export {
   ROLES,
   type Role,
 } from './auth/principal.js';
+export { visibleEnterprise, visiblePark, visiblePointIds } from './auth/visibility.js';
 export {
   type ActivityItem,
   type ActivitySource,
@@ -123,9 +124,9 @@ export {
   parseDeviceConfig,
   parseDeviceConfigText,
 } from './devices/parse-device-config.js';
-export { type BuildParkOptions, buildPark, type EnterpriseSeed } from './park/build-park.js';
-export { DEMO_ENTERPRISES, DEMO_PARK_ID, demoPark, generatePark } from './park/demo-park.js';
-export { type EnergyMeter, energyMeters, enterpriseOfAsset } from './park/energy-meters.js';
+export { type BuildParkOptions, buildPark, type EnterpriseSeed, type GreenLineSeed, type HeatMeterSeed } from './park/build-park.js';
+export { DEMO_ENTERPRISES, DEMO_GREEN_LINES, DEMO_HEAT_METERS, DEMO_PARK_ID, demoPark, generatePark } from './park/demo-park.js';
+export { type CarrierMeter, carrierMeters, type EnergyMeter, energyMeters, enterpriseOfAsset } from './park/energy-meters.js';
 export { ASSET_METRICS, LOAD_KINDS, type MetricSpec, metricSpec } from './park/metrics.js';
 export { indexPark, type ParkIndex } from './park/park-index.js';
 export {

@@ -4,6 +4,8 @@ import { CollectorError } from '../errors.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from './local-time.js';
 import { BATTERY_ROUND_TRIP_EFFICIENCY, BATTERY_SOC_MAX, BATTERY_SOC_MIN, MANUAL_SETPOINT_HOLD_MS } from './models/battery.js';
 import { gasFlowM3h } from './models/gas-boiler.js';
+import { windPowerFraction } from './models/green-line.js';
+import { GJ_PER_KWH } from './models/heat-meter.js';
 import { createParkSimulator } from './park-simulator.js';
 
 const park = demoPark();
@@ -26,6 +28,8 @@ const pvIds = pointsWhere('pv_inverter', 'p_kw');
 const batteryP = pointId('bess1.p_kw');
 const batterySoc = pointId('bess1.soc_pct');
 const gridP = pointId('grid.p_kw');
+/** Direct green lines (绿电直连): supplies into their enterprise, beside the grid connection. */
+const greenIds = pointsWhere('green_line_meter', 'p_kw');
 
 /** The shared week runs in 5-minute steps, integrated whole (sub-steps are tested separately). */
 const WEEK_STEP_MS = 5 * MS_PER_MINUTE;
@@ -108,9 +112,10 @@ describe('energy counters', () => {
 });
 
 describe('energy balance', () => {
-  it('grid = Σ loads − Σ PV − battery (discharge +) at every step of the week, to 1e-6 kW', () => {
+  it('grid = Σ loads − Σ PV − Σ direct green − battery (discharge +) at every step of the week, to 1e-6 kW', () => {
+    expect(greenIds.length).toBe(1);
     for (const v of week.snapshots) {
-      const balance = sum(v, loadIds) - sum(v, pvIds) - (v.get(batteryP) as number);
+      const balance = sum(v, loadIds) - sum(v, pvIds) - sum(v, greenIds) - (v.get(batteryP) as number);
       expect(Math.abs((v.get(gridP) as number) - balance)).toBeLessThan(1e-6);
     }
   });
@@ -122,14 +127,52 @@ describe('energy balance', () => {
       for (const e of park.enterprises) {
         const meter = v.get(pointId(`${e.id}-meter.p_kw`)) as number;
         const own = (a: Park['assets'][number]) => a.enterpriseId === e.id;
-        const expected = LOAD_KINDS.reduce((s, k) => s + sum(v, pointsWhere(k, 'p_kw', own)), 0) - sum(v, pointsWhere('pv_inverter', 'p_kw', own));
+        const green = sum(v, pointsWhere('green_line_meter', 'p_kw', own));
+        const expected = LOAD_KINDS.reduce((s, k) => s + sum(v, pointsWhere(k, 'p_kw', own)), 0) - sum(v, pointsWhere('pv_inverter', 'p_kw', own)) - green;
         expect(Math.abs(meter - expected)).toBeLessThan(1e-6);
+        // The green line enters at the enterprise's own substation, upstream of its building meters.
         const buildings = park.buildings.filter((b) => b.enterpriseId === e.id).reduce((s, b) => s + (v.get(pointId(`${b.id}-meter.p_kw`)) as number), 0);
-        expect(Math.abs(meter - buildings)).toBeLessThan(1e-6);
+        expect(Math.abs(meter + green - buildings)).toBeLessThan(1e-6);
         enterprises += meter;
       }
       expect(Math.abs((v.get(gridP) as number) - (enterprises + sum(v, ev) - (v.get(batteryP) as number)))).toBeLessThan(1e-6);
     }
+  });
+
+  it('closes with the direct green line: huaxin imports through the park that much less, the grid meter too, and every kWh is counted once', () => {
+    const green = pointId('huaxin-green.p_kw');
+    const greenKwh = pointId('huaxin-green.e_import_kwh');
+    const huaxinImport = pointId('huaxin-meter.e_import_kwh');
+    const huaxinBuildings = park.buildings.filter((b) => b.enterpriseId === 'huaxin').map((b) => pointId(`${b.id}-meter.e_import_kwh`));
+    const first = week.snapshots[0] as ReadonlyMap<number, number>;
+    const last = week.snapshots[week.snapshots.length - 1] as ReadonlyMap<number, number>;
+    const delta = (id: number) => (last.get(id) as number) - (first.get(id) as number);
+    const delivered = delta(greenKwh);
+    // A 2 MW line over a week of coastal wind: tens of MWh, not nothing and not its rating all week.
+    expect(delivered).toBeGreaterThan(2000 * 24 * 7 * 0.05);
+    expect(delivered).toBeLessThan(2000 * 24 * 7 * 0.98);
+    // The fab never exports, so its import register is its buildings' imports less the green line, to the Wh.
+    expect(week.snapshots.every((v) => (v.get(pointId('huaxin-meter.p_kw')) as number) > 0)).toBe(true);
+    const buildings = huaxinBuildings.reduce((s, id) => s + delta(id), 0);
+    expect(delta(huaxinImport)).toBeCloseTo(buildings - delivered, 3);
+    // Wind-like: it varies over the week, calm spells included or not, and stays within its rating.
+    const ps = week.snapshots.map((v) => v.get(green) as number);
+    expect(Math.max(...ps)).toBeLessThanOrEqual(2000);
+    expect(Math.max(...ps) - Math.min(...ps)).toBeGreaterThan(500);
+    // Step by step, the counter is the integral of the power.
+    for (let i = 1; i < week.snapshots.length; i++) {
+      const v = week.snapshots[i] as ReadonlyMap<number, number>;
+      const prev = week.snapshots[i - 1] as ReadonlyMap<number, number>;
+      expect((v.get(greenKwh) as number) - (prev.get(greenKwh) as number)).toBeCloseTo(((v.get(green) as number) * WEEK_STEP_MS) / 3_600_000, 6);
+    }
+  });
+
+  it('turns wind into power on the turbine curve: nothing below cut-in or above cut-out, cubic to rated', () => {
+    expect(windPowerFraction(2.9)).toBe(0);
+    expect(windPowerFraction(12)).toBe(1);
+    expect(windPowerFraction(24.9)).toBe(1);
+    expect(windPowerFraction(25)).toBe(0);
+    expect(windPowerFraction(7.5)).toBeCloseTo((7.5 ** 3 - 27) / (1728 - 27), 12);
   });
 
   it('splits a sub-meter into import and export registers by sign', () => {
@@ -215,9 +258,11 @@ describe('loads', () => {
       .map(([, v]) => v.get(id) as number);
     return xs.reduce((s, x) => s + x, 0) / xs.length;
   };
-  /** Σ of an enterprise's non-PV load (meter + its PV), so the sun does not blur the comparison. */
+  /** Σ of an enterprise's load (meter + its PV + its direct green line), so sun and wind do not blur the comparison. */
   const grossLoad = (enterpriseId: string) => (day: number, fromH: number, toH: number) => {
-    const pv = pointsWhere('pv_inverter', 'p_kw', (a) => a.enterpriseId === enterpriseId);
+    const pv = pointsWhere('pv_inverter', 'p_kw', (a) => a.enterpriseId === enterpriseId).concat(
+      pointsWhere('green_line_meter', 'p_kw', (a) => a.enterpriseId === enterpriseId),
+    );
     const meter = pointId(`${enterpriseId}-meter.p_kw`);
     const xs = week.times
       .map((t, i) => [t, week.snapshots[i] as ReadonlyMap<number, number>] as const)
@@ -281,6 +326,28 @@ describe('loads', () => {
     expect(heat).toBeGreaterThan(0);
     expect(january.get(pointId('boiler1.gas_m3h'))).toBeCloseTo(gasFlowM3h(heat), 9);
     expect(gasFlowM3h(1000)).toBeCloseTo((1000 * 3.6) / (0.92 * 35.9), 9);
+  });
+
+  it('meters bought steam: more while the shifts run and in winter, the GJ counter the integral of heat_kw', () => {
+    const heat = pointId('tiancheng-heat.heat_kw');
+    const gj = pointId('tiancheng-heat.e_heat_gj');
+    const hourOf = (i: number) => (((week.times[i] as number) - MONDAY_LOCAL_MIDNIGHT) / MS_PER_HOUR) % 24;
+    const mean = (pred: (h: number, i: number) => boolean) => {
+      const xs = week.snapshots.filter((_, i) => pred(hourOf(i), i)).map((v) => v.get(heat) as number);
+      return xs.reduce((s, x) => s + x, 0) / xs.length;
+    };
+    const weekdays = (i: number) => (week.times[i] as number) < at(5, 0);
+    // tiancheng runs two shifts (06:00–22:00): the process steam follows them.
+    expect(mean((h, i) => weekdays(i) && h >= 9 && h < 11)).toBeGreaterThan(2 * mean((h, i) => weekdays(i) && h >= 2 && h < 4));
+    for (const v of week.snapshots) expect(v.get(heat)).toBeLessThanOrEqual(1800);
+    for (let i = 1; i < week.snapshots.length; i++) {
+      const v = week.snapshots[i] as ReadonlyMap<number, number>;
+      const prev = week.snapshots[i - 1] as ReadonlyMap<number, number>;
+      expect((v.get(gj) as number) - (prev.get(gj) as number)).toBeCloseTo((((v.get(heat) as number) * WEEK_STEP_MS) / 3_600_000) * GJ_PER_KWH, 9);
+    }
+    const july = createParkSimulator({ park, seed: 4 }).step(at(1, 10));
+    const january = createParkSimulator({ park, seed: 4 }).step(Date.UTC(2025, 0, 14, 2)); // Tuesday 10:00 local
+    expect(january.get(pointId('kangning-heat.heat_kw'))).toBeGreaterThan(july.get(pointId('kangning-heat.heat_kw')) as number);
   });
 
   it('connects EVs mostly in the morning on weekdays', () => {

@@ -6,6 +6,8 @@ import { createBuildingLoadModel } from './models/building-load.js';
 import { createChillerModel } from './models/chiller.js';
 import { createEvChargerModel } from './models/ev-charger.js';
 import { createGasBoilerModel } from './models/gas-boiler.js';
+import { createGreenLineModel } from './models/green-line.js';
+import { createHeatMeterModel } from './models/heat-meter.js';
 import { createGridMeterModel, createSubMeterModel } from './models/meters.js';
 import type { Emit, StepEnv } from './models/model-kit.js';
 import { createProductionLineModel } from './models/production-line.js';
@@ -63,7 +65,10 @@ type Stepper = (env: StepEnv) => number;
  *
  * Energy balance (the product's sign conventions, see ASSET_METRICS): every sub-meter
  * reads Σ loads − Σ PV − Σ battery (discharge +) of its building or enterprise, and the
- * grid meter the same over the whole park, exactly.
+ * grid meter the same over the whole park, exactly. A direct green line (绿电直连) feeds its
+ * enterprise beside the grid connection: it is a supply in its enterprise's main meter and in
+ * the grid meter (both import that much less), not in any building meter. Bought heat is not
+ * electric and in no meter.
  *
  * @example
  * const sim = createParkSimulator({ park: demoPark(), seed: 1 })
@@ -107,6 +112,7 @@ export function createParkSimulator(options: ParkSimulatorOptions): ParkSimulato
   const assetIndex = new Map(park.assets.map((a, i) => [a.id, i]));
   const netKw = new Float64Array(park.assets.length);
   const pv: { index: number; step: Stepper }[] = [];
+  const greenLines: { index: number; step: Stepper }[] = [];
   const loads: { index: number; step: Stepper }[] = [];
   const heat: Stepper[] = [];
   const batteries = new Map<string, BatteryModel>();
@@ -134,6 +140,12 @@ export function createParkSimulator(options: ParkSimulatorOptions): ParkSimulato
       case 'gas_boiler':
         heat.push(createGasBoilerModel(a, rng, emit).step);
         break;
+      case 'heat_meter':
+        heat.push(createHeatMeterModel(a, rng, emit).step);
+        break;
+      case 'green_line_meter':
+        greenLines.push({ index, step: createGreenLineModel(a, rng, emit).step });
+        break;
       case 'battery':
         batteries.set(a.id, createBatteryModel(a, rng, emit));
         batteryIndex.push(index);
@@ -145,10 +157,12 @@ export function createParkSimulator(options: ParkSimulatorOptions): ParkSimulato
   });
 
   // Meters: the electric assets in scope and seeded plausible register totals.
-  const electric = park.assets.filter((a) => a.kind !== 'grid_meter' && a.kind !== 'sub_meter' && a.kind !== 'gas_boiler');
+  const notElectric: ReadonlySet<Asset['kind']> = new Set(['grid_meter', 'sub_meter', 'gas_boiler', 'heat_meter']);
+  const electric = park.assets.filter((a) => !notElectric.has(a.kind));
   const seedTotals = (rng: Rng, scope: readonly Asset[]) => {
     const rated = (kind: Asset['kind']) => scope.filter((a) => a.kind === kind).reduce((s, a) => s + (a.rating.ratedKw ?? 0), 0);
-    const loadKw = scope.filter((a) => a.kind !== 'pv_inverter' && a.kind !== 'battery').reduce((s, a) => s + (a.rating.ratedKw ?? 0), 0);
+    const supplies: ReadonlySet<Asset['kind']> = new Set(['pv_inverter', 'battery', 'green_line_meter']);
+    const loadKw = scope.filter((a) => !supplies.has(a.kind)).reduce((s, a) => s + (a.rating.ratedKw ?? 0), 0);
     return { importKwh: loadKw * rng.range(2000, 12000), exportKwh: rated('pv_inverter') * rng.range(5, 60) };
   };
   const indicesOf = (assets: readonly Asset[]) => Int32Array.from(assets, (a) => assetIndex.get(a.id) as number);
@@ -199,6 +213,7 @@ export function createParkSimulator(options: ParkSimulatorOptions): ParkSimulato
       netKw[m.index] = kw;
       loadKw += kw;
     }
+    for (const m of greenLines) netKw[m.index] = -m.step(env);
     for (const step of heat) step(env);
     let b = 0;
     for (const battery of batteries.values()) netKw[batteryIndex[b++] as number] = -battery.step(env, { pvKw, loadKw });

@@ -10,6 +10,8 @@ const zhKinds: Record<AssetKind, string> = {
   chiller: '冷水机组',
   production_line: '生产线',
   building_load: '楼宇负荷',
+  heat_meter: '外购热计量表',
+  green_line_meter: '绿电直连表',
 };
 const enKinds: Record<AssetKind, string> = {
   grid_meter: 'Grid meter',
@@ -21,6 +23,8 @@ const enKinds: Record<AssetKind, string> = {
   chiller: 'Chiller',
   production_line: 'Production line',
   building_load: 'Building load',
+  heat_meter: 'Bought heat meter',
+  green_line_meter: 'Direct green line',
 };
 
 const zh = {

@@ -22,6 +22,9 @@ describe('powerRefs', () => {
     expect(paletteOf('pv_inverter')).toBe('generation');
     expect(paletteOf('battery')).toBe('battery');
     expect(paletteOf('chiller')).toBe('load');
+    expect(paletteOf('green_line_meter')).toBe('generation');
     expect(powerMetricOf('gas_boiler')).toBe('heat_kw');
+    expect(powerMetricOf('heat_meter')).toBe('heat_kw');
+    expect(powerMetricOf('green_line_meter')).toBe('p_kw');
   });
 });

@@ -3,13 +3,13 @@ import { type Asset, type AssetKind, LOAD_KINDS, type ParkIndex } from '@zcp/mod
 /** Which colour scale an asset's power is drawn with. */
 export type Palette = 'load' | 'generation' | 'battery';
 
-/** The point that says how hard an asset works: heat output for the boiler, electric power otherwise. */
+/** The point that says how hard an asset works: heat flow for the boiler and bought heat, electric power otherwise. */
 export function powerMetricOf(kind: AssetKind): 'p_kw' | 'heat_kw' {
-  return kind === 'gas_boiler' ? 'heat_kw' : 'p_kw';
+  return kind === 'gas_boiler' || kind === 'heat_meter' ? 'heat_kw' : 'p_kw';
 }
 
 export function paletteOf(kind: AssetKind): Palette {
-  if (kind === 'pv_inverter') return 'generation';
+  if (kind === 'pv_inverter' || kind === 'green_line_meter') return 'generation';
   if (kind === 'battery') return 'battery';
   return 'load';
 }

@@ -23,6 +23,8 @@ export const SHAPE_OF_KIND: Readonly<Record<AssetKind, ShapeKind>> = {
   chiller: 'cylinder',
   production_line: 'box',
   building_load: 'box',
+  heat_meter: 'cylinder',
+  green_line_meter: 'box',
 };
 
 const PV_ROW_PITCH_M = 3.4;
@@ -110,6 +112,11 @@ export function layoutAssets(index: ParkIndex): Map<AssetKind, InstanceSpec[]> {
         break;
       case 'sub_meter':
         push(a.kind, [spec(a.id, x + (box ? -1.4 : 1.4), y + (box ? -1.4 : 1.4), 0, 1.6, 1.1, 2.2)]);
+        break;
+      case 'heat_meter':
+      case 'green_line_meter':
+        // The enterprise's intake cabinet beside its main meter (steam station / line bay).
+        push(a.kind, [spec(a.id, x + 1.4, y + 1.4, 0, 2.4, 1.6, 2.6)]);
         break;
       case 'ev_charger':
         push(a.kind, [spec(a.id, x, y + 2.6, 0, 0.9, 0.6, 1.9)]);

@@ -21,6 +21,30 @@ export interface BuildParkOptions {
   /** Stop adding assets once this many exist (benchmark parks want an exact count). */
   maxAssets?: number;
   evChargers?: number;
+  /** Heat bought from outside the park, one intake meter per entry (added after every enterprise). */
+  heatMeters?: readonly HeatMeterSeed[];
+  /** Direct green supply lines (绿电直连) into single enterprises (added after the heat meters). */
+  greenLines?: readonly GreenLineSeed[];
+}
+
+/** An enterprise's purchased-heat intake (steam from a utility's CHP plant). */
+export interface HeatMeterSeed {
+  enterpriseId: string;
+  /** Largest heat flow the intake carries, kW. */
+  ratedKw: number;
+  /** Default fossil. */
+  origin?: 'fossil' | 'non_fossil';
+  name?: LocalizedText;
+}
+
+/** A dedicated line from an off-site wind or PV plant into one enterprise. */
+export interface GreenLineSeed {
+  enterpriseId: string;
+  /** The plant's export capacity on this line, kW. */
+  ratedKw: number;
+  /** The plant's id in the certificate registry (CARB-CERT-3). */
+  facilityId: string;
+  name?: LocalizedText;
 }
 
 /** Plot size and road width of the site grid, metres. */
@@ -149,6 +173,43 @@ export function buildPark(options: BuildParkOptions): Park {
       addBuildingAssets(rng, addAsset, asset, seed, buildingId, use, { cx, cy, w, d, h: shape.h });
     });
   });
+
+  // Bought heat and direct green lines come last, so the ids of every other point stay as they were.
+  const plotOf = (enterpriseId: string): { x: number; y: number } => {
+    const index = enterprises.findIndex((e) => e.id === enterpriseId);
+    if (index < 0) throw new RangeError(`no enterprise '${enterpriseId}' in park ${options.id}`);
+    return { x: (index % PLOTS_PER_ROW) * (PLOT_W_M + ROAD_M), y: Math.floor(index / PLOTS_PER_ROW) * (PLOT_D_M + ROAD_M) };
+  };
+  for (const h of options.heatMeters ?? []) {
+    const plot = plotOf(h.enterpriseId);
+    addAsset({
+      ...asset(
+        `${h.enterpriseId}-heat`,
+        'heat_meter',
+        h.name ?? { zh: '外购蒸汽计量表', en: 'Purchased steam meter' },
+        h.enterpriseId,
+        null,
+        { x: plot.x + 12, y: plot.y + 4, z: 0 },
+        { ratedKw: h.ratedKw },
+      ),
+      heatOrigin: h.origin ?? 'fossil',
+    });
+  }
+  for (const g of options.greenLines ?? []) {
+    const plot = plotOf(g.enterpriseId);
+    addAsset({
+      ...asset(
+        `${g.enterpriseId}-green`,
+        'green_line_meter',
+        g.name ?? { zh: '绿电直连计量表', en: 'Direct green line meter' },
+        g.enterpriseId,
+        null,
+        { x: plot.x + 20, y: plot.y + 4, z: 0 },
+        { ratedKw: g.ratedKw },
+      ),
+      facilityId: g.facilityId,
+    });
+  }
 
   const maxX = Math.min(enterprises.length, PLOTS_PER_ROW) * (PLOT_W_M + ROAD_M);
   const maxY = Math.ceil(Math.max(enterprises.length, 1) / PLOTS_PER_ROW) * (PLOT_D_M + ROAD_M);

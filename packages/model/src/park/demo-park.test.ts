@@ -32,6 +32,19 @@ describe('demo park', () => {
     }
   });
 
+  it('adds bought heat and the direct green line after every other asset, so older point ids do not move', () => {
+    const late = park.assets.slice(-3);
+    expect(late.map((a) => [a.id, a.kind])).toEqual([
+      ['tiancheng-heat', 'heat_meter'],
+      ['kangning-heat', 'heat_meter'],
+      ['huaxin-green', 'green_line_meter'],
+    ]);
+    expect(late.map((a) => a.heatOrigin ?? a.facilityId)).toEqual(['fossil', 'fossil', 'WIND-DAFENG-01']);
+    const before = park.points.filter((p) => !late.some((a) => a.id === p.assetId));
+    expect(Math.max(...before.map((p) => p.id))).toBe(park.points.length - 6);
+    expect(park.points.filter((p) => p.unit === 'GJ').map((p) => p.tag)).toEqual(['tiancheng-heat.e_heat_gj', 'kangning-heat.e_heat_gj']);
+  });
+
   it('is deterministic for a seed', () => {
     expect(demoPark()).toEqual(park);
     expect(demoPark({ seed: 1 })).not.toEqual(park);

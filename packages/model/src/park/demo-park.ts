@@ -1,4 +1,4 @@
-import { buildPark, type EnterpriseSeed } from './build-park.js';
+import { buildPark, type EnterpriseSeed, type GreenLineSeed, type HeatMeterSeed } from './build-park.js';
 import type { Park } from './schema.js';
 
 export const DEMO_PARK_ID = 'demo';
@@ -97,9 +97,26 @@ export const DEMO_ENTERPRISES: readonly EnterpriseSeed[] = [
   },
 ];
 
+/** Steam bought from the district CHP plant (coal/gas, fossil) by the two process-heat users. */
+export const DEMO_HEAT_METERS: readonly HeatMeterSeed[] = [
+  { enterpriseId: 'tiancheng', ratedKw: 1_800, origin: 'fossil', name: { zh: '天成食品 外购蒸汽表', en: 'Tiancheng purchased steam meter' } },
+  { enterpriseId: 'kangning', ratedKw: 2_500, origin: 'fossil', name: { zh: '康宁生物医药 外购蒸汽表', en: 'Kangning purchased steam meter' } },
+];
+
+/** 绿电直连: an off-site wind farm's dedicated line into the semiconductor fab (continuous load, never exported). */
+export const DEMO_GREEN_LINES: readonly GreenLineSeed[] = [
+  {
+    enterpriseId: 'huaxin',
+    ratedKw: 2_000,
+    facilityId: 'WIND-DAFENG-01',
+    name: { zh: '华芯半导体 大丰风电直连线', en: 'Huaxin direct line from Dafeng wind farm' },
+  },
+];
+
 /**
  * The demo park "示范园区 / Demo Park": 10 enterprises, 36 buildings, rooftop PV, a park
- * battery, EV chargers, a gas boiler and production lines — over 1,000 points.
+ * battery, EV chargers, a gas boiler, production lines, purchased steam for two enterprises
+ * and a direct green line into one — over 1,000 points.
  *
  * @example
  * const park = demoPark(); park.points.length // > 1000
@@ -110,6 +127,8 @@ export function demoPark(options: { id?: string; seed?: number } = {}): Park {
     name: { zh: '示范园区', en: 'Demo Park' },
     seed: options.seed ?? 2025,
     enterprises: DEMO_ENTERPRISES,
+    heatMeters: DEMO_HEAT_METERS,
+    greenLines: DEMO_GREEN_LINES,
   });
 }
 

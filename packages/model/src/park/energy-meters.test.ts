@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoPark } from './demo-park.js';
-import { energyMeters } from './energy-meters.js';
+import { carrierMeters, energyMeters } from './energy-meters.js';
 import type { Park } from './schema.js';
 
 describe('energyMeters', () => {
@@ -31,5 +31,45 @@ describe('energyMeters', () => {
     const loads = tags(noMeters);
     expect(loads.length).toBeGreaterThan(0);
     expect(loads.every((t) => t.endsWith('.e_kwh') && !t.includes('-pv'))).toBe(true);
+  });
+
+  it('never counts the direct green line as grid import: it is neither a grid meter nor an enterprise meter', () => {
+    const green = park.points.filter((p) => park.assets.find((a) => a.id === p.assetId)?.kind === 'green_line_meter').map((p) => p.id);
+    expect(green.length).toBe(2);
+    const ids = new Set(energyMeters(park).map((m) => m.pointId));
+    for (const id of green) expect(ids.has(id)).toBe(false);
+  });
+});
+
+describe('carrierMeters', () => {
+  const park = demoPark();
+  const tag = (id: number) => park.points.find((p) => p.id === id)?.tag;
+
+  it('lists bought heat (GJ, origin from the asset), direct green lines (kWh, facility) and gas boilers (m³), by enterprise', () => {
+    const meters = carrierMeters(park);
+    expect(meters.map((m) => [tag(m.pointId), m.carrier, m.enterpriseId, m.origin, m.facilityId])).toEqual([
+      ['boiler1.gas_m3', 'gas', null, undefined, undefined],
+      ['tiancheng-heat.e_heat_gj', 'heat', 'tiancheng', 'fossil', undefined],
+      ['kangning-heat.e_heat_gj', 'heat', 'kangning', 'fossil', undefined],
+      ['huaxin-green.e_import_kwh', 'direct_green', 'huaxin', undefined, 'WIND-DAFENG-01'],
+    ]);
+  });
+
+  it('takes a heat meter without an origin as fossil and a non-fossil one as stated', () => {
+    const heat = park.assets.find((a) => a.kind === 'heat_meter');
+    if (!heat) throw new Error('heat meter');
+    const { heatOrigin: _, ...bare } = heat;
+    const edited: Park = {
+      ...park,
+      assets: park.assets.map((a) => (a.id === heat.id ? bare : a.kind === 'heat_meter' ? { ...a, heatOrigin: 'non_fossil' as const } : a)),
+    };
+    expect(
+      carrierMeters(edited)
+        .filter((m) => m.carrier === 'heat')
+        .map((m) => [m.enterpriseId, m.origin]),
+    ).toEqual([
+      ['tiancheng', 'fossil'],
+      ['kangning', 'non_fossil'],
+    ]);
   });
 });

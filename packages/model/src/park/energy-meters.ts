@@ -66,3 +66,49 @@ export function energyMeters(park: Park): EnergyMeter[] {
   for (const c of candidates) if (c.level === top.get(c.meter.enterpriseId as string)) meters.push(c.meter);
   return meters;
 }
+
+/** A cumulative counter of another energy carrier than grid electricity, by enterprise. */
+export interface CarrierMeter {
+  pointId: number;
+  assetId: string;
+  /** The enterprise it supplies; null for park-level assets (the park's own gas boiler house). */
+  enterpriseId: string | null;
+  /**
+   * `heat`: bought heat, GJ (`heat_meter.e_heat_gj`); `direct_green`: direct green supply, kWh
+   * (`green_line_meter.e_import_kwh`); `gas`: natural gas burnt, m³ (`gas_boiler.gas_m3`).
+   */
+  carrier: 'heat' | 'direct_green' | 'gas';
+  /** heat: the asset's `heatOrigin`, fossil when absent. */
+  origin?: 'fossil' | 'non_fossil';
+  /** direct_green: the supplying facility (CARB-CERT-3). */
+  facilityId?: string;
+}
+
+const CARRIER_OF: Readonly<Partial<Record<Asset['kind'], { metric: string; carrier: CarrierMeter['carrier'] }>>> = {
+  heat_meter: { metric: 'e_heat_gj', carrier: 'heat' },
+  green_line_meter: { metric: 'e_import_kwh', carrier: 'direct_green' },
+  gas_boiler: { metric: 'gas_m3', carrier: 'gas' },
+};
+
+/**
+ * The counters of bought heat, direct green supply (绿电直连) and gas, each with the enterprise
+ * it belongs to. None of them is in `energyMeters`: a green line enters its enterprise beside
+ * the park's grid connection, so it is neither grid import nor behind a grid meter.
+ *
+ * @example
+ * carrierMeters(demoPark()).filter((m) => m.carrier === 'heat').map((m) => m.enterpriseId) // ['tiancheng', 'kangning']
+ */
+export function carrierMeters(park: Park): CarrierMeter[] {
+  const assetById = new Map(park.assets.map((a) => [a.id, a]));
+  const out: CarrierMeter[] = [];
+  for (const p of park.points) {
+    const asset = assetById.get(p.assetId);
+    const spec = asset ? CARRIER_OF[asset.kind] : undefined;
+    if (!asset || !spec || p.metric !== spec.metric || p.kind !== 'counter') continue;
+    const meter: CarrierMeter = { pointId: p.id, assetId: asset.id, enterpriseId: enterpriseOfAsset(park, asset), carrier: spec.carrier };
+    if (spec.carrier === 'heat') meter.origin = asset.heatOrigin ?? 'fossil';
+    if (spec.carrier === 'direct_green' && asset.facilityId !== undefined) meter.facilityId = asset.facilityId;
+    out.push(meter);
+  }
+  return out;
+}

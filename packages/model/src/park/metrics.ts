@@ -18,7 +18,8 @@ const m = (metric: string, unit: PointUnit, kind: 'gauge' | 'counter', zh: strin
  * The points every asset of a kind exposes. Power sign conventions (one for the whole
  * product): consumers report positive `p_kw` when drawing power; PV reports positive
  * generation; the battery reports positive `p_kw` when DISCHARGING into the park; the grid
- * meter reports positive `p_kw` when IMPORTING from the grid.
+ * meter reports positive `p_kw` when IMPORTING from the grid; a green line meter reports
+ * positive `p_kw` when delivering into its enterprise (a supply, like PV).
  */
 export const ASSET_METRICS: Readonly<Record<AssetKind, readonly MetricSpec[]>> = {
   grid_meter: [
@@ -74,6 +75,13 @@ export const ASSET_METRICS: Readonly<Record<AssetKind, readonly MetricSpec[]>> =
     m('running', '', 'gauge', '运行状态', 'Running'),
   ],
   building_load: [m('p_kw', 'kW', 'gauge', '电功率', 'Electric power'), m('e_kwh', 'kWh', 'counter', '累计电量', 'Energy consumed')],
+  // Heat bought from outside the park (steam from a utility's CHP plant), metered at the enterprise's intake.
+  heat_meter: [m('heat_kw', 'kW', 'gauge', '热功率', 'Heat flow'), m('e_heat_gj', 'GJ', 'counter', '累计热量', 'Heat received')],
+  // 绿电直连: a dedicated line from an off-site wind/PV plant into one enterprise, not through the park's grid connection.
+  green_line_meter: [
+    m('p_kw', 'kW', 'gauge', '直连绿电功率', 'Direct green power'),
+    m('e_import_kwh', 'kWh', 'counter', '直连绿电电量', 'Direct green energy'),
+  ],
 };
 
 /** Asset kinds whose `p_kw` draws power from the park's bus (load convention). */

@@ -51,6 +51,8 @@ export const ASSET_KINDS = [
   'chiller',
   'production_line',
   'building_load',
+  'heat_meter',
+  'green_line_meter',
 ] as const;
 export const AssetKindSchema = z.enum(ASSET_KINDS);
 export type AssetKind = z.infer<typeof AssetKindSchema>;
@@ -71,10 +73,22 @@ export const AssetSchema = z.object({
     tiltDeg: z.number().min(0).max(90).optional(),
     azimuthDeg: z.number().min(0).max(360).optional(),
   }),
+  /**
+   * `heat_meter`: where the bought heat comes from — `fossil` (a coal or gas CHP, a boiler
+   * plant: default 0.11 tCO2/GJ) or `non_fossil` (biomass, heat pumps on green power, waste
+   * heat: EF 0). Absent means fossil (CARB-PM-5).
+   */
+  heatOrigin: z.enum(['fossil', 'non_fossil']).optional(),
+  /**
+   * `green_line_meter`: the off-site wind or PV plant the dedicated line comes from (its id in
+   * the certificate registry), so a certificate of the same plant is not applied on top of the
+   * direct supply (CARB-CERT-3).
+   */
+  facilityId: z.string().min(1).max(128).optional(),
 });
 export type Asset = z.infer<typeof AssetSchema>;
 
-export const POINT_UNITS = ['kW', 'kWh', 'kvar', 'V', 'Hz', '%', '°C', 'm3', 'm3/h', 'W/m2', 'units/h', ''] as const;
+export const POINT_UNITS = ['kW', 'kWh', 'kvar', 'V', 'Hz', '%', '°C', 'm3', 'm3/h', 'W/m2', 'units/h', 'GJ', ''] as const;
 export const PointUnitSchema = z.enum(POINT_UNITS);
 export type PointUnit = z.infer<typeof PointUnitSchema>;
 

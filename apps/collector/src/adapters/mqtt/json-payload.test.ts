@@ -37,6 +37,7 @@ describe('JSON payload helpers', () => {
   it('converts units within a family only', () => {
     expect(unitFactor('W', 'kW')).toBe(0.001);
     expect(unitFactor('MWh', 'kWh')).toBe(1000);
+    expect(unitFactor('MJ', 'GJ')).toBe(0.001);
     expect(unitFactor('kW', 'kW')).toBe(1);
     expect(unitFactor('W', 'kWh')).toBeUndefined();
     expect(unitFactor('furlong', 'kW')).toBeUndefined();

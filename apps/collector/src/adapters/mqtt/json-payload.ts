@@ -63,6 +63,8 @@ const UNIT_FACTORS: Readonly<Record<string, readonly [base: string, factor: numb
   Wh: ['kWh', 0.001],
   kWh: ['kWh', 1],
   MWh: ['kWh', 1000],
+  MJ: ['GJ', 0.001],
+  GJ: ['GJ', 1],
   var: ['kvar', 0.001],
   kvar: ['kvar', 1],
   L: ['m3', 0.001],

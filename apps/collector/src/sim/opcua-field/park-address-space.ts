@@ -25,6 +25,7 @@ const EU_BY_UNIT: Partial<Record<PointUnit, EUInformation>> = {
   m3: makeEUInformation('MTQ', 'm³', 'cubic metre'),
   'm3/h': makeEUInformation('MQH', 'm³/h', 'cubic metre per hour'),
   'W/m2': makeEUInformation('D54', 'W/m²', 'watt per square metre'),
+  GJ: makeEUInformation('GV', 'GJ', 'gigajoule'),
 };
 
 /** EURange (the normal operating range a client may scale a display to). */
