@@ -24,6 +24,11 @@ const huaxinPv = LEDGER_PARK.assets.find((a) => a.kind === 'pv_inverter' && ente
 const PV_POINT = LEDGER_PARK.points.find((p) => p.assetId === huaxinPv?.id && p.metric === 'e_kwh')?.id as number;
 /** The park-level gas boiler's counter. */
 const GAS_POINT = LEDGER_PARK.points.find((p) => p.metric === 'gas_m3')?.id as number;
+const pointOf = (tag: string): number => LEDGER_PARK.points.find((p) => p.tag === tag)?.id as number;
+/** Bought steam (GJ counters) of tiancheng and kangning, and huaxin's direct green line (kWh). */
+const TIANCHENG_HEAT = pointOf('tiancheng-heat.e_heat_gj');
+const KANGNING_HEAT = pointOf('kangning-heat.e_heat_gj');
+const HUAXIN_GREEN = pointOf('huaxin-green.e_import_kwh');
 /** Jump of every counter across the unmetered gap, landing in January (local). */
 const JUMP_KWH = 1000;
 
@@ -34,7 +39,14 @@ const JUMP_KWH = 1000;
  */
 export function ledgerReadings(): Reading[] {
   const windows = [Date.UTC(2024, 11, 31, 14), Date.UTC(2025, 0, 31, 14)];
-  const series = [...METERS.map((m, i) => ({ pointId: m.pointId, step: 0.25 * (i + 1) })), { pointId: PV_POINT, step: 2 }, { pointId: GAS_POINT, step: 0.5 }];
+  const series = [
+    ...METERS.map((m, i) => ({ pointId: m.pointId, step: 0.25 * (i + 1) })),
+    { pointId: PV_POINT, step: 2 },
+    { pointId: GAS_POINT, step: 0.5 },
+    { pointId: TIANCHENG_HEAT, step: 0.125 },
+    { pointId: KANGNING_HEAT, step: 0.3 },
+    { pointId: HUAXIN_GREEN, step: 1.5 },
+  ];
   return series.flatMap(({ pointId, step }, i) => {
     const out: Reading[] = [];
     let value = 100 * i;
@@ -144,6 +156,57 @@ export function ledgerContract(name: string, open: () => Promise<LedgerSubject>)
       expect(gas?.kind === 'fuel' && Number(gas.quantity)).toBeCloseTo(expectedKwh(readings, GAS_POINT, '2025-01'), 6);
     });
 
+    it('meters bought heat (GJ, import, origin from the asset) and direct green supply (kWh, with its facility) per local month', async () => {
+      const period = parseLedgerPeriod('2025-Q1') as NonNullable<ReturnType<typeof parseLedgerPeriod>>;
+      const metered = await meteredActivity(subject.store.sql, park, period);
+      const of = (enterpriseId: string) => metered.find((e) => e.enterpriseId === enterpriseId)?.activities ?? [];
+      // Hand-computed: 119 one-minute steps in local December, 239 steps + the 1000 jump in January, 120 in February.
+      expect(of('tiancheng').filter((a) => a.kind === 'heat')).toEqual(
+        [
+          ['2025-01', '1029.875'],
+          ['2025-02', '15'],
+          ['2025-03', '0'],
+        ].map(([month, quantity]) => ({
+          id: `metered:tiancheng:heat_import:fossil:${month}`,
+          kind: 'heat',
+          flow: 'import',
+          origin: 'fossil',
+          month,
+          quantity,
+          unit: 'GJ',
+          source: { type: 'metered', note: `telemetry rollups 1h: bought heat meters (fossil), points ${TIANCHENG_HEAT}` },
+        })),
+      );
+      // 239 × 0.3 + 1000 = 1071.7 GJ.
+      expect(of('kangning').find((a) => a.kind === 'heat' && a.month === '2025-01')).toMatchObject({ quantity: '1071.7', unit: 'GJ', origin: 'fossil' });
+      // 239 × 1.5 + 1000 = 1358.5 kWh; 120 × 1.5 = 180 kWh.
+      const green = of('huaxin').filter((a) => a.kind === 'electricity' && a.flow === 'direct_green');
+      expect(
+        green.map((a) => [a.month, a.kind === 'electricity' && a.facilityId, a.kind === 'electricity' && a.quantity, a.kind === 'electricity' && a.unit]),
+      ).toEqual([
+        ['2025-01', 'WIND-DAFENG-01', '1358.5', 'kWh'],
+        ['2025-02', 'WIND-DAFENG-01', '180', 'kWh'],
+        ['2025-03', 'WIND-DAFENG-01', '0', 'kWh'],
+      ]);
+      expect(green[0]?.source.note).toContain(String(HUAXIN_GREEN));
+      // The green line is not grid import: huaxin's grid import is its main meter alone.
+      const huaxinImport = METERS.find((m) => m.enterpriseId === 'huaxin' && m.direction === 'import')?.pointId as number;
+      const imported = of('huaxin').find((a) => a.kind === 'electricity' && a.flow === 'grid_import' && a.month === '2025-01');
+      expect(Number(imported?.kind === 'electricity' && imported.quantity)).toBeCloseTo(expectedKwh(readings, huaxinImport, '2025-01'), 6);
+      // Enterprises without heat meters or green lines get no such items.
+      expect(of('jinggong').some((a) => a.kind === 'heat' || (a.kind === 'electricity' && a.flow === 'direct_green'))).toBe(false);
+      // A heat meter stated non-fossil gives non-fossil heat.
+      const greenHeat = { ...park, assets: park.assets.map((a) => (a.id === 'kangning-heat' ? { ...a, heatOrigin: 'non_fossil' as const } : a)) };
+      const nonFossil = (await meteredActivity(subject.store.sql, greenHeat, parseLedgerPeriod('2025-01') as typeof period)).find(
+        (e) => e.enterpriseId === 'kangning',
+      );
+      expect(nonFossil?.activities.find((a) => a.kind === 'heat')).toMatchObject({
+        id: 'metered:kangning:heat_import:non_fossil:2025-01',
+        origin: 'non_fossil',
+        quantity: '1071.7',
+      });
+    });
+
     it('validates manual rows one by one with the model schema; good rows are stored, bad ones listed by path', async () => {
       const { items, errors } = validateManualRows(park, [
         fuelRow('huaxin', '2025-01', '2'),
@@ -199,13 +262,50 @@ export function ledgerContract(name: string, open: () => Promise<LedgerSubject>)
       expect(first.result.period).toEqual({ from: '2025-01', to: '2025-01', months: 1 });
       // Metered + manual in the input; the manual gas and the certificate reach the result.
       const huaxin = first.input.activity.enterprises.find((e) => e.id === 'huaxin');
-      expect(huaxin?.activities.map((a) => (a.kind === 'electricity' ? a.flow : a.kind))).toEqual(['grid_import', 'grid_export', 'pv_self', 'fuel']);
-      expect(huaxin?.activities.map((a) => a.source.type)).toEqual(['metered', 'metered', 'metered', 'manual']);
+      expect(huaxin?.activities.map((a) => (a.kind === 'electricity' ? a.flow : a.kind))).toEqual([
+        'grid_import',
+        'grid_export',
+        'pv_self',
+        'direct_green',
+        'fuel',
+      ]);
+      expect(huaxin?.activities.map((a) => a.source.type)).toEqual(['metered', 'metered', 'metered', 'metered', 'manual']);
       expect(Number(first.result.enterprises.find((e) => e.id === 'huaxin')?.parkMethod.E_fuel.value)).toBeGreaterThan(0);
       expect(first.result.certificates.applied).toEqual([{ enterpriseId: 'lvyuan', mwh: '1', certificateIds: ['GEC-1'] }]);
       expect(first.parameterVersions['elec.park_method_factor_t_per_mwh']).toEqual({ version: '2022', value: '0.8325', overridden: false });
       expect(first.factorVersions).toContain('process-defaults@2025.1');
       expect(first.result).toEqual(computeParkCarbon(first.input.activity, { previouslyRetiredCertificateIds: [] }));
+      // Metered heat and direct green reach the park method (CARB-PM-5, CARB-PM-4, CARB-TCE-2/3), hand-computed:
+      // tiancheng 1029.875 GJ fossil × 0.11 = 113.28625 t, × 0.03412 = 35.139335 tce; kangning 1071.7 GJ × 0.11 = 117.887 t;
+      // huaxin 1358.5 kWh direct green: EF 0, 1.3585 MWh × 0.3 tce/MWh = 0.40755 tce of its electricity.
+      const ent = (id: string) => first.result.enterprises.find((e) => e.id === id);
+      expect(Number(ent('tiancheng')?.parkMethod.E_heat.value)).toBeCloseTo(113.28625, 9);
+      expect(Number(ent('tiancheng')?.energy.heat.value)).toBeCloseTo(35.139335, 9);
+      expect(Number(ent('kangning')?.parkMethod.E_heat.value)).toBeCloseTo(117.887, 9);
+      expect(Number(first.result.parkMethod.E_heat.value)).toBeCloseTo(113.28625 + 117.887, 9);
+      expect(ent('huaxin')?.electricity.directGreenMwh).toBe('1.3585');
+      const huaxinGrid = Number(ent('huaxin')?.electricity.gridImportMwh);
+      expect(Number(ent('huaxin')?.parkMethod.E_elec.value)).toBeCloseTo(huaxinGrid * 0.8325, 9);
+      // CARB-CERT-3 end to end: a certificate of the wind farm that feeds huaxin's green line is not applied on top of it.
+      const overlap = computeParkCarbon(
+        {
+          ...first.input.activity,
+          certificates: [
+            ...(first.input.activity.certificates ?? []),
+            {
+              id: 'GEC-WIND-1',
+              kind: 'GEC',
+              mwh: '0.5',
+              vintage: '2025-01',
+              enterprise: 'huaxin',
+              facilityId: 'WIND-DAFENG-01',
+              source: { type: 'manual', note: 'GEC platform' },
+            },
+          ],
+        },
+        { previouslyRetiredCertificateIds: [] },
+      );
+      expect(overlap.certificates.violations.map((v) => [v.code, v.certificateIds])).toEqual([['overlaps_direct_supply', ['GEC-WIND-1']]]);
 
       // A new factor version: recompute; the first entry is kept and still reproduces.
       const t2 = t1 + HOUR_MS;
