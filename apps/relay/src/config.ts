@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { CollabConfig } from './collab/index.js';
 
 const DEFAULT_WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -63,6 +64,19 @@ const EnvSchema = z.object({
     .min(1024)
     .max(256 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /**
+   * Who may open shared documents. `dev` (default): DEVELOPMENT ONLY — the client states its own
+   * principal in the socket handshake, UNVERIFIED; `deny`: nobody. Issue 7 adds verified JWTs.
+   */
+  AUTH_MODE: z.enum(['dev', 'deny']).default('dev'),
+  /** A shared document with no client for this long is unloaded from memory. */
+  DOC_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** How often each loaded document re-reads its update-log tail (missed bus messages converge). */
+  DOC_CATCHUP_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(2_000),
+  /** How often loaded documents are checked for compaction; 0 turns background compaction off. */
+  DOC_COMPACT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** A document's log is merged into its snapshot once it has at least this many rows. */
+  DOC_COMPACT_MIN_UPDATES: z.coerce.number().int().min(1).max(1_000_000).default(100),
 });
 
 export type RelayEnv = z.infer<typeof EnvSchema>;
@@ -85,6 +99,7 @@ export interface RelayConfig {
   rollup: { intervalMs: number; graceMs: number; quietMs: number };
   ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
   attachments: { store: 'db' | 'fs'; dir: string; maxBytes: number };
+  collab: CollabConfig;
 }
 
 export class ConfigError extends Error {
@@ -123,5 +138,12 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS, quietMs: e.ROLLUP_QUIET_MS },
     ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },
     attachments: { store: e.ATTACHMENT_STORE, dir: e.ATTACHMENT_DIR, maxBytes: e.ATTACHMENT_MAX_BYTES },
+    collab: {
+      authMode: e.AUTH_MODE,
+      idleMs: e.DOC_IDLE_MS,
+      catchUpIntervalMs: e.DOC_CATCHUP_INTERVAL_MS,
+      compactIntervalMs: e.DOC_COMPACT_INTERVAL_MS,
+      compactMinUpdates: e.DOC_COMPACT_MIN_UPDATES,
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -13,6 +14,7 @@ import { Registry } from 'prom-client';
 import { createFsBlobStore } from './attachments/fs-blob-store.js';
 import { type LiveCarbon, startLiveCarbon } from './carbon/live/live-carbon.js';
 import { createPdfPrinter } from './carbon/report/index.js';
+import { type Collab, createCollab } from './collab/index.js';
 import type { RelayConfig } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
@@ -50,6 +52,10 @@ export interface Relay {
   readonly bus: Bus;
   /** Port actually bound (after start; config port 0 picks a free one). */
   readonly port: number;
+  /** Shared documents (issue 6); available after start(). */
+  readonly collab: Collab;
+  /** This relay's id on the bus (relay-to-relay document traffic). */
+  readonly relayId: string;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -77,6 +83,8 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
   let gate: StorageGate | undefined;
   let maintenance: NodeJS.Timeout | undefined;
   let rollups: RollupWorker | undefined;
+  let collab: Collab | undefined;
+  const relayId = `relay-${randomUUID()}`;
 
   const status = (): RelayStatus => ({
     bus: bus?.kind ?? 'memory',
@@ -156,6 +164,11 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     get port() {
       return (server?.address() as AddressInfo | null)?.port ?? config.port;
     },
+    get collab() {
+      if (!collab) throw new Error('relay not started');
+      return collab;
+    },
+    relayId,
 
     async start() {
       const t0 = performance.now();
@@ -225,6 +238,8 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
 
       server = createServer(getRequestListener(app.fetch));
       fanout = attachSocketFanout({ httpServer: server, parks, logger, metrics, status, now });
+      collab = createCollab(config.collab, { relayId, parks, sql: store.sql, bus, logger, registry: metrics.registry });
+      collab.attach(fanout.io);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);
         server?.listen(config.port, config.host, () => resolve());
@@ -236,6 +251,8 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     },
 
     async stop() {
+      // Queued document writes finish (and are acknowledged) before the sockets go.
+      await collab?.stop();
       await fanout?.close();
       await pdfPrinter.close();
       await new Promise<void>((resolve) => {
