@@ -45,6 +45,7 @@ export {
   type CarbonWindowOptions,
   type CarbonWindowStats,
   type CarbonWindows,
+  type CarrierFigures,
   createCarbonWindows,
   type EnterpriseCarbonWindow,
 } from './carbon/live/carbon-windows.js';

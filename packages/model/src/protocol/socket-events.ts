@@ -60,12 +60,18 @@ export type ParkJoin = z.infer<typeof ParkJoinSchema>;
 
 export type JoinAck = { ok: true; snapshot: StateSnapshot } | { ok: false; code: string; message: string };
 
+const CarrierFiguresSchema = z.object({ tco2: z.number(), tce: z.number() });
 const CarbonFiguresSchema = z.object({
   kwh: z.number(),
   gridKwh: z.number(),
   tco2: z.number(),
   tce: z.number(),
   intensity: z.number().nullable(),
+  // Added with bought heat, gas and direct green supply (still v1: optional, so older windows parse).
+  directGreenKwh: z.number().optional(),
+  heatGj: z.number().optional(),
+  gasM3: z.number().optional(),
+  carriers: z.object({ electricity: CarrierFiguresSchema, heat: CarrierFiguresSchema, gas: CarrierFiguresSchema }).optional(),
 });
 
 /** Payload of `carbon:window` and of the NATS subject `subjects.carbon` (v1, JSON). */
@@ -75,6 +81,10 @@ export const CarbonWindowSchema = z.object({
   windowMs: z.number().int().positive(),
   factorTPerMwh: z.number(),
   tcePerMwh: z.number(),
+  heatFactorTPerGj: z.number().optional(),
+  heatTcePerGj: z.number().optional(),
+  gasFactorTPerM3: z.number().optional(),
+  gasTcePerM3: z.number().optional(),
   park: CarbonFiguresSchema,
   enterprises: z.array(CarbonFiguresSchema.extend({ enterpriseId: IdSchema })),
 });

@@ -156,7 +156,7 @@ export function ledgerContract(name: string, open: () => Promise<LedgerSubject>)
       expect(gas?.kind === 'fuel' && Number(gas.quantity)).toBeCloseTo(expectedKwh(readings, GAS_POINT, '2025-01'), 6);
     });
 
-    it('meters bought heat (GJ, import, origin from the asset) and direct green supply (kWh, with its facility) per local month', async () => {
+    it('meters bought heat (GJ, import, origin from the asset) and direct green supply (kWh, with its facility) per local month (CARB-MET-1)', async () => {
       const period = parseLedgerPeriod('2025-Q1') as NonNullable<ReturnType<typeof parseLedgerPeriod>>;
       const metered = await meteredActivity(subject.store.sql, park, period);
       const of = (enterpriseId: string) => metered.find((e) => e.enterpriseId === enterpriseId)?.activities ?? [];

@@ -1,6 +1,7 @@
 import type { Bus, Subscription } from '@zcp/bus';
 import {
   type CarbonWindow,
+  type CarbonWindowOptions,
   carbonStream,
   createCarbonWindows,
   DEFAULT_PARAMETERS,
@@ -26,6 +27,9 @@ export interface LiveCarbonOptions {
   factorTPerMwh?: number;
   /** Default: the `elec.equivalent_value_kgce_per_kwh` parameter (kgce/kWh = tce/MWh). */
   tcePerMwh?: number;
+  /** Bought heat and gas factors; defaults: fossil heat 0.11 t/GJ, 0.03412 tce/GJ; natural gas from the fuel library. */
+  heat?: Pick<CarbonWindowOptions, 'heatFactorTPerGj' | 'heatTcePerGj'>;
+  gas?: Pick<CarbonWindowOptions, 'gasFactorTPerM3' | 'gasTcePerM3'>;
   graceMs?: number;
   /** 0 disables the timer; call `tick()` yourself (tests). */
   tickMs?: number;
@@ -55,7 +59,13 @@ export async function startLiveCarbon(o: LiveCarbonOptions): Promise<LiveCarbon>
   const log = o.logger.child({ component: 'live-carbon', parkId: o.park.id });
   const factorTPerMwh = o.factorTPerMwh ?? Number(DEFAULT_PARAMETERS['elec.park_method_factor_t_per_mwh'].value);
   const tcePerMwh = o.tcePerMwh ?? Number(DEFAULT_PARAMETERS['elec.equivalent_value_kgce_per_kwh'].value);
-  const windows = createCarbonWindows(o.park, { factorTPerMwh, tcePerMwh, ...(o.graceMs === undefined ? {} : { graceMs: o.graceMs }) });
+  const windows = createCarbonWindows(o.park, {
+    factorTPerMwh,
+    tcePerMwh,
+    ...o.heat,
+    ...o.gas,
+    ...(o.graceMs === undefined ? {} : { graceMs: o.graceMs }),
+  });
   await o.bus.ensureStream(carbonStream(o.park.id));
 
   const sub: Subscription = o.bus.subscribe(subjects.telemetryOfPark(o.park.id), (msg) => {

@@ -1,5 +1,8 @@
-import { energyMeters, enterpriseOfAsset } from '../../park/energy-meters.js';
+import { carrierMeters, energyMeters, enterpriseOfAsset } from '../../park/energy-meters.js';
 import type { Park } from '../../park/schema.js';
+import { HEAT_TCE_PER_GJ } from '../energy-tce.js';
+import { FUELS, fuelFactor } from '../factors/fuels.js';
+import { DEFAULT_PARAMETERS } from '../parameters.js';
 
 /** Length of one live carbon window (tumbling, aligned to UTC minutes). */
 export const CARBON_WINDOW_MS = 60_000;
@@ -11,22 +14,47 @@ export interface CarbonWindowOptions {
   factorTPerMwh: number;
   /** Electricity at equivalent value, tce/MWh (= kgce/kWh, parameter `elec.equivalent_value_kgce_per_kwh`). */
   tcePerMwh: number;
+  /** Fossil bought heat, tCO2/GJ. Default: parameter `heat.default_fossil_factor_t_per_gj` (0.11). */
+  heatFactorTPerGj?: number;
+  /** Bought heat in tce, tce/GJ. Default GB/T 2589: 0.03412. */
+  heatTcePerGj?: number;
+  /** Natural gas, tCO2/Nm³. Default: the fuel library's computed factor (0.00216219). */
+  gasFactorTPerM3?: number;
+  /** Natural gas in tce, tce/Nm³. Default GB/T 2589: 0.00133. */
+  gasTcePerM3?: number;
   windowMs?: number;
   graceMs?: number;
 }
 
+/** Emissions and energy of one carrier in one window. */
+export interface CarrierFigures {
+  tco2: number;
+  tce: number;
+}
+
 /** One scope's figures in one window. */
 export interface CarbonFigures {
-  /** Electricity consumed: net grid import plus own PV generation, kWh. */
+  /** Electricity consumed: net grid import plus own PV generation plus direct green supply, kWh. */
   kwh: number;
   /** Net grid import, kWh (negative when the scope exported more than it imported). */
   gridKwh: number;
-  /** Emissions: grid import at the park-method factor (PV and exported PV surplus are EF 0), tCO2. */
+  /**
+   * Emissions: grid import at the park-method factor (PV, its exported surplus and direct green
+   * are EF 0) + fossil bought heat + natural gas, tCO2.
+   */
   tco2: number;
-  /** Comprehensive energy consumption of that electricity, tce. */
+  /** Comprehensive energy consumption of the electricity, bought heat and gas, tce. */
   tce: number;
   /** tCO2 per tce; null when nothing was consumed. */
   intensity: number | null;
+  /** Direct green supply received (绿电直连), kWh — inside `kwh`, EF 0. */
+  directGreenKwh: number;
+  /** Bought heat received (fossil and non-fossil), GJ. */
+  heatGj: number;
+  /** Natural gas burnt, Nm³ (m³ counters taken as Nm³). */
+  gasM3: number;
+  /** `tco2` and `tce` by carrier; they add up to the totals before rounding. */
+  carriers: { electricity: CarrierFigures; heat: CarrierFigures; gas: CarrierFigures };
 }
 
 export interface EnterpriseCarbonWindow extends CarbonFigures {
@@ -41,6 +69,10 @@ export interface CarbonWindow {
   windowMs: number;
   factorTPerMwh: number;
   tcePerMwh: number;
+  heatFactorTPerGj: number;
+  heatTcePerGj: number;
+  gasFactorTPerM3: number;
+  gasTcePerM3: number;
   park: CarbonFigures;
   enterprises: EnterpriseCarbonWindow[];
 }
@@ -70,7 +102,13 @@ interface Sums {
   imported: number;
   exported: number;
   pv: number;
+  green: number;
+  heatFossil: number;
+  heatNonFossil: number;
+  gas: number;
 }
+
+const emptySums = (): Sums => ({ imported: 0, exported: 0, pv: 0, green: 0, heatFossil: 0, heatNonFossil: 0, gas: 0 });
 
 /**
  * Live 1-minute carbon of a park and its enterprises from the meter counters in the
@@ -82,9 +120,12 @@ interface Sums {
  * arrive a little late still land in their window.
  *
  * Scopes use the counters of `energyMeters` (consumption: import − export + the scope's PV
- * generation; emissions: import at the park-method factor, PV and its exported surplus EF 0). Without grid meters the park is the
- * sum of its enterprises. Figures are for display: rounded to 0.001 kWh and 1e-6 t; the
- * period ledgers are the exact accounting.
+ * generation + its direct green supply; emissions: import at the park-method factor, PV, its
+ * exported surplus and direct green EF 0) and of `carrierMeters`: bought heat (fossil at the heat
+ * factor, non-fossil EF 0, both in tce) and natural gas. Without grid meters the park's grid
+ * figures are the sum of its enterprises'. Park-level gas boilers count in the park only.
+ * Figures are for display: rounded to 0.001 kWh and 1e-6 t; the period ledgers are the exact
+ * accounting.
  *
  * @example
  * const w = createCarbonWindows(park, { factorTPerMwh: 0.8325, tcePerMwh: 0.3 });
@@ -93,6 +134,10 @@ interface Sums {
  */
 export function createCarbonWindows(park: Park, options: CarbonWindowOptions): CarbonWindows {
   const windowMs = options.windowMs ?? CARBON_WINDOW_MS;
+  const heatFactorTPerGj = options.heatFactorTPerGj ?? Number(DEFAULT_PARAMETERS['heat.default_fossil_factor_t_per_gj'].value);
+  const heatTcePerGj = options.heatTcePerGj ?? Number(HEAT_TCE_PER_GJ);
+  const gasFactorTPerM3 = options.gasFactorTPerM3 ?? fuelFactor(FUELS.natural_gas).toNumber();
+  const gasTcePerM3 = options.gasTcePerM3 ?? Number(FUELS.natural_gas.tcePerUnit);
   const graceMs = options.graceMs ?? CARBON_WINDOW_GRACE_MS;
   const roles = new Map<number, Role[]>();
   const addRole = (pointId: number, role: Role) => roles.set(pointId, [...(roles.get(pointId) ?? []), role]);
@@ -110,6 +155,12 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
     const enterpriseId = enterpriseOfAsset(park, asset);
     if (enterpriseId) addRole(p.id, { scope: 'enterprise', enterpriseId, kind: 'pv' });
   }
+  for (const m of carrierMeters(park)) {
+    const kind: Role['kind'] =
+      m.carrier === 'gas' ? 'gas' : m.carrier === 'direct_green' ? 'green' : m.origin === 'non_fossil' ? 'heatNonFossil' : 'heatFossil';
+    addRole(m.pointId, { scope: 'park', enterpriseId: null, kind });
+    if (m.enterpriseId) addRole(m.pointId, { scope: 'enterprise', enterpriseId: m.enterpriseId, kind });
+  }
 
   const last = new Map<number, { ts: number; value: number }>();
   /** windowStart → scope key ('' = park) → sums. */
@@ -117,14 +168,30 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
   let closedBefore = Number.NEGATIVE_INFINITY;
   const stats: CarbonWindowStats = { accepted: 0, resets: 0, outOfOrder: 0, late: 0 };
 
-  const figures = (s: Sums | undefined): CarbonFigures => {
-    const imported = s?.imported ?? 0;
-    const grid = imported - (s?.exported ?? 0);
-    const kwh = Math.max(0, grid + (s?.pv ?? 0));
+  const figures = (sums: Sums | undefined): CarbonFigures => {
+    const s = sums ?? emptySums();
+    const grid = s.imported - s.exported;
+    const kwh = Math.max(0, grid + s.pv + s.green);
     // Export is on-site PV surplus, non-fossil (EF 0, CARB-PM-4): it does not offset imports.
-    const tco2 = (imported * options.factorTPerMwh) / 1000;
-    const tce = (kwh * options.tcePerMwh) / 1000;
-    return { kwh: round(kwh, 3), gridKwh: round(grid, 3), tco2: round(tco2, 6), tce: round(tce, 6), intensity: tce > 0 ? round(tco2 / tce, 4) : null };
+    // Direct green supply is EF 0 too, and counts in tce at the equivalent value (CARB-TCE-2).
+    const elec = { tco2: (s.imported * options.factorTPerMwh) / 1000, tce: (kwh * options.tcePerMwh) / 1000 };
+    const heatGj = s.heatFossil + s.heatNonFossil;
+    const heat = { tco2: s.heatFossil * heatFactorTPerGj, tce: heatGj * heatTcePerGj };
+    const gas = { tco2: s.gas * gasFactorTPerM3, tce: s.gas * gasTcePerM3 };
+    const tco2 = elec.tco2 + heat.tco2 + gas.tco2;
+    const tce = elec.tce + heat.tce + gas.tce;
+    const carrier = (c: CarrierFigures): CarrierFigures => ({ tco2: round(c.tco2, 6), tce: round(c.tce, 6) });
+    return {
+      kwh: round(kwh, 3),
+      gridKwh: round(grid, 3),
+      tco2: round(tco2, 6),
+      tce: round(tce, 6),
+      intensity: tce > 0 ? round(tco2 / tce, 4) : null,
+      directGreenKwh: round(s.green, 3),
+      heatGj: round(heatGj, 6),
+      gasM3: round(s.gas, 3),
+      carriers: { electricity: carrier(elec), heat: carrier(heat), gas: carrier(gas) },
+    };
   };
 
   return {
@@ -158,7 +225,7 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
         const key = r.scope === 'park' ? '' : (r.enterpriseId as string);
         let s = scopes.get(key);
         if (!s) {
-          s = { imported: 0, exported: 0, pv: 0 };
+          s = emptySums();
           scopes.set(key, s);
         }
         s[r.kind] += delta;
@@ -172,7 +239,7 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
         open.delete(start);
         let parkSums = scopes.get('');
         if (!parkHasGridMeter) {
-          parkSums = { imported: 0, exported: 0, pv: parkSums?.pv ?? 0 };
+          parkSums = { ...(parkSums ?? emptySums()), imported: 0, exported: 0 };
           for (const id of enterpriseIds) {
             parkSums.imported += scopes.get(id)?.imported ?? 0;
             parkSums.exported += scopes.get(id)?.exported ?? 0;
@@ -184,6 +251,10 @@ export function createCarbonWindows(park: Park, options: CarbonWindowOptions): C
           windowMs,
           factorTPerMwh: options.factorTPerMwh,
           tcePerMwh: options.tcePerMwh,
+          heatFactorTPerGj,
+          heatTcePerGj,
+          gasFactorTPerM3,
+          gasTcePerM3,
           park: figures(parkSums),
           enterprises: enterpriseIds.map((enterpriseId) => ({ enterpriseId, ...figures(scopes.get(enterpriseId)) })),
         });
