@@ -10,6 +10,7 @@ export {
   ROLES,
   type Role,
 } from './auth/principal.js';
+export { visibleEnterprise, visiblePark, visiblePointIds } from './auth/visibility.js';
 export {
   type ActivityItem,
   type ActivitySource,

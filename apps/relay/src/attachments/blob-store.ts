@@ -10,6 +10,8 @@
 export interface AttachmentMeta {
   id: string;
   parkId: string;
+  /** Set when it belongs to an enterprise's document: only who may read that enterprise may read it. */
+  enterpriseId?: string;
   contentType: string;
   bytes: number;
   /** Hex SHA-256 of the bytes: the ETag, and a check on read. */
@@ -21,6 +23,7 @@ export interface AttachmentMeta {
 
 export interface AttachmentInput {
   parkId: string;
+  enterpriseId?: string;
   contentType: string;
   data: Uint8Array;
   name?: string;

@@ -15,6 +15,7 @@ export function createFsBlobStore(dir: string): BlobStore {
       const meta: AttachmentMeta = {
         id: crypto.randomUUID(),
         parkId: input.parkId,
+        ...(input.enterpriseId !== undefined && { enterpriseId: input.enterpriseId }),
         contentType: input.contentType,
         bytes: input.data.byteLength,
         sha256: await sha256Hex(input.data),

@@ -4,6 +4,7 @@ import { ATTACHMENT_ID, type AttachmentInput, type AttachmentMeta, type BlobStor
 interface Row {
   id: string;
   park_id: string;
+  enterprise_id: string | null;
   content_type: string;
   bytes: number;
   sha256: string;
@@ -21,6 +22,7 @@ export function createSqlBlobStore(sql: () => SqlClient): BlobStore {
       const meta: AttachmentMeta = {
         id: crypto.randomUUID(),
         parkId: input.parkId,
+        ...(input.enterpriseId !== undefined && { enterpriseId: input.enterpriseId }),
         contentType: input.contentType,
         bytes: input.data.byteLength,
         sha256: await sha256Hex(input.data),
@@ -29,10 +31,10 @@ export function createSqlBlobStore(sql: () => SqlClient): BlobStore {
         createdAt: 0,
       };
       const [row] = await sql().query<{ created_ms: number }>(
-        `insert into attachments (id, park_id, content_type, bytes, sha256, name, created_by, data)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+        `insert into attachments (id, park_id, enterprise_id, content_type, bytes, sha256, name, created_by, data)
+         values ($1, $2, $9, $3, $4, $5, $6, $7, $8)
          returning (extract(epoch from created_at) * 1000)::float8 as created_ms`,
-        [meta.id, meta.parkId, meta.contentType, meta.bytes, meta.sha256, input.name ?? null, input.createdBy ?? null, input.data],
+        [meta.id, meta.parkId, meta.contentType, meta.bytes, meta.sha256, input.name ?? null, input.createdBy ?? null, input.data, input.enterpriseId ?? null],
       );
       meta.createdAt = Math.round(row?.created_ms ?? Date.now());
       return meta;
@@ -40,7 +42,7 @@ export function createSqlBlobStore(sql: () => SqlClient): BlobStore {
     async get(id: string) {
       if (!ATTACHMENT_ID.test(id)) return undefined;
       const [row] = await sql().query<Row>(
-        `select id, park_id, content_type, bytes, sha256, name, created_by,
+        `select id, park_id, enterprise_id, content_type, bytes, sha256, name, created_by,
                 (extract(epoch from created_at) * 1000)::float8 as created_ms, data
            from attachments where id = $1`,
         [id],
@@ -49,6 +51,7 @@ export function createSqlBlobStore(sql: () => SqlClient): BlobStore {
       const meta: AttachmentMeta = {
         id: row.id,
         parkId: row.park_id,
+        ...(row.enterprise_id !== null && { enterpriseId: row.enterprise_id }),
         contentType: row.content_type,
         bytes: row.bytes,
         sha256: row.sha256,

@@ -1,6 +1,8 @@
 import { createMemoryBus } from '@zcp/bus';
 import { demoPark, type Park, type PointHistory, type Problem } from '@zcp/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDevIdp, DEV_AUDIENCE, DEV_ISSUER } from '../auth/dev-idp.js';
+import { createJwtVerifier } from '../auth/jwt-verifier.js';
 import { ParkRegistry } from '../parks/park-registry.js';
 import { createPgliteStore } from '../storage/index.js';
 import type { ReadingStore } from '../storage/reading-store.js';
@@ -90,8 +92,16 @@ describe('API', () => {
     expect(errors).toHaveLength(1);
   });
 
-  it('documents exactly the routes and methods it serves (OpenAPI cannot drift)', () => {
-    const withIngest = createApiApp({ parks, store, now: () => NOW, ingest: { bus: createMemoryBus(), devices: createStaticDeviceAuthenticator([]) } });
+  it('documents exactly the routes and methods it serves (OpenAPI cannot drift)', async () => {
+    const devIdp = await createDevIdp([park]);
+    const verifier = createJwtVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: devIdp.jwks });
+    const withIngest = createApiApp({
+      parks,
+      store,
+      now: () => NOW,
+      ingest: { bus: createMemoryBus(), devices: createStaticDeviceAuthenticator([]) },
+      auth: { verify: (t) => verifier.verify(t), devIdp },
+    });
     const served = new Set(
       withIngest.routes
         .filter((r) => (r.method === 'GET' || r.method === 'POST') && !r.path.includes('*'))

@@ -1,14 +1,19 @@
-import { IdSchema, type PointHistory, summarizePark } from '@zcp/model';
+import { belongsToPark, IdSchema, type PointHistory, type Principal, summarizePark, visiblePark, visiblePointIds } from '@zcp/model';
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { BlobStore } from '../attachments/blob-store.js';
 import { createSqlBlobStore } from '../attachments/sql-blob-store.js';
+import { type AuditLog, createAuditLog } from '../auth/audit-log.js';
+import { AuthError } from '../auth/auth-error.js';
+import type { DevIdp } from '../auth/dev-idp.js';
 import { createPdfPrinter, type PdfPrinter } from '../carbon/report/index.js';
 import type { ParkRegistry } from '../parks/park-registry.js';
 import type { ReadingStore } from '../storage/reading-store.js';
 import { historyFromRollups } from '../storage/rollups/index.js';
 import { ApiError, problemResponse, toProblem } from './api-error.js';
 import { registerAttachmentRoutes } from './attachment-routes.js';
+import { registerAuthRoutes, TOKEN_COOKIE } from './auth-routes.js';
 import { registerCarbonImportRoutes } from './carbon-import-routes.js';
 import { registerCarbonReportRoutes } from './carbon-report-routes.js';
 import { registerCarbonRoutes } from './carbon-routes.js';
@@ -16,8 +21,25 @@ import { registerEnergyRoute } from './energy-route.js';
 import { resolveHistoryRange } from './history-range.js';
 import { type IngestDeps, registerIngestRoute } from './ingest/index.js';
 import { openApiDocument } from './openapi.js';
+import { routePolicies } from './route-policies.js';
+import { type ApiEnv, type SecuredApp, securedApp } from './secured-app.js';
+
+/** Who is asking, and where refusals are recorded (issue 7). */
+export interface ApiAuth {
+  /** The principal of a bearer token; throws AuthError (→ 401 with its code) for a bad one. */
+  verify(token: string): Promise<Principal>;
+  audit?: AuditLog;
+  /** DEVELOPMENT ONLY: the built-in IdP's login, token and JWKS routes. */
+  devIdp?: DevIdp;
+  secureCookies?: boolean;
+}
 
 export interface ApiDeps {
+  /**
+   * Authentication and the access policy on every route. Absent only in in-process tests of
+   * handlers: the relay always passes it (dev IdP or OIDC).
+   */
+  auth?: ApiAuth;
   parks: ParkRegistry;
   store: ReadingStore;
   now: () => number;
@@ -43,18 +65,73 @@ const PointIdParam = z.coerce.number().int().positive().max(2_147_483_647);
  * const api = createApiApp({ parks, store, now: Date.now }); await api.request('/api/parks')
  * @see ./openapi.ts for the documented contract
  */
-export function createApiApp(deps: ApiDeps): Hono {
-  const app = new Hono();
+const ROUTE_TABLES = new WeakMap<object, SecuredApp['routes']>();
+/** The routes an API app serves, each with its access policy (the access-matrix test walks it). */
+export function routeTableOf(app: Hono<ApiEnv>): SecuredApp['routes'] {
+  return ROUTE_TABLES.get(app) ?? [];
+}
+
+export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
+  const hono = new Hono<ApiEnv>();
+  const attachments = deps.attachments ?? createSqlBlobStore(() => deps.store.sql);
+  hono.use('*', async (c, next) => {
+    c.set('principal', undefined);
+    c.set('mask', 'none');
+    if (!deps.auth) return next();
+    const header = c.req.header('authorization');
+    const token = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : getCookie(c, TOKEN_COOKIE);
+    if (token) {
+      try {
+        c.set('principal', await deps.auth.verify(token));
+      } catch (err) {
+        if (err instanceof AuthError) throw new ApiError(401, err.code, err.message);
+        throw err;
+      }
+    }
+    return next();
+  });
+  const app = securedApp(hono, {
+    policies: routePolicies({ parks: deps.parks, sql: () => deps.store.sql, attachments: () => attachments }),
+    enforce: deps.auth !== undefined,
+    onDenied: (c, d) => {
+      const p = c.get('principal');
+      void deps.auth?.audit
+        ?.append({
+          event: 'access_denied',
+          outcome: 'denied',
+          principal: p,
+          parkId: d.target?.parkId ?? null,
+          enterpriseId: d.target?.enterpriseId ?? null,
+          resource: `${c.req.method} ${c.req.path}`,
+          ip: c.req.header('x-forwarded-for') ?? undefined,
+          userAgent: c.req.header('user-agent'),
+          detail: { status: d.status, code: d.code, reason: d.reason, ...(d.action && { action: d.action }) },
+        })
+        .catch(() => {});
+    },
+  });
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));
+  registerAuthRoutes(app, {
+    ...(deps.auth?.devIdp && { devIdp: deps.auth.devIdp }),
+    ...(deps.auth?.audit && { audit: deps.auth.audit }),
+    auditLog: () => deps.auth?.audit ?? createAuditLog(() => deps.store.sql),
+    secureCookies: deps.auth?.secureCookies ?? false,
+  });
 
-  app.get('/api/parks', (c) => c.json(deps.parks.list().map((e) => summarizePark(e.index.park))));
+  app.get('/api/parks', (c) => {
+    const p = c.get('principal');
+    const mine = deps.parks.list().filter((e) => !deps.auth || (p !== undefined && belongsToPark(p, e.index.park.id)));
+    return c.json(mine.map((e) => summarizePark(e.index.park)));
+  });
 
-  app.get('/api/parks/:parkId', (c) => c.json(requirePark(deps, c.req.param('parkId')).index.park));
+  app.get('/api/parks/:parkId', (c) => c.json(visiblePark(requirePark(deps, c.req.param('parkId')).index.park, c.get('principal'), c.get('mask'))));
 
   app.get('/api/parks/:parkId/state', (c) => {
     const entry = requirePark(deps, c.req.param('parkId'));
-    return c.json({ parkId: entry.index.park.id, ts: deps.now(), values: entry.live.snapshot() });
+    const visible = visiblePointIds(entry.index.park, c.get('principal'), c.get('mask'));
+    const values = entry.live.snapshot();
+    return c.json({ parkId: entry.index.park.id, ts: deps.now(), values: visible ? values.filter((v) => visible.has(v[0])) : values });
   });
 
   app.get('/api/points/:pointId/history', async (c) => {
@@ -91,7 +168,6 @@ export function createApiApp(deps: ApiDeps): Hono {
     },
   });
 
-  const attachments = deps.attachments ?? createSqlBlobStore(() => deps.store.sql);
   registerAttachmentRoutes(app, {
     store: () => attachments,
     requirePark: (parkId) => void requirePark(deps, parkId),
@@ -100,16 +176,17 @@ export function createApiApp(deps: ApiDeps): Hono {
 
   if (deps.ingest) registerIngestRoute(app, () => deps.parks.list().map((e) => e.index.park), deps.ingest, deps.now);
 
-  app.all('/api/*', (c) => problemResponse(toProblem(new ApiError(404, 'not_found', `no API route ${c.req.method} ${c.req.path}`), c.req.path)));
+  hono.all('/api/*', (c) => problemResponse(toProblem(new ApiError(404, 'not_found', `no API route ${c.req.method} ${c.req.path}`), c.req.path)));
 
-  app.onError((err, c) => {
+  hono.onError((err, c) => {
     const problem = toProblem(err, c.req.path);
     if (problem.status >= 500) deps.onUnexpectedError?.(err, c.req.path);
     const res = problemResponse(problem);
     if (problem.status === 401) res.headers.set('www-authenticate', 'Bearer realm="zcp"');
     return res;
   });
-  return app;
+  ROUTE_TABLES.set(hono, app.routes);
+  return hono;
 }
 
 function requirePark(deps: ApiDeps, parkId: string) {

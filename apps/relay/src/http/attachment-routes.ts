@@ -1,7 +1,7 @@
-import type { Hono } from 'hono';
 import { z } from 'zod';
 import { ATTACHMENT_ID, type BlobStore } from '../attachments/blob-store.js';
 import { ApiError } from './api-error.js';
+import type { SecuredApp } from './secured-app.js';
 
 export interface AttachmentRouteDeps {
   store: () => BlobStore;
@@ -23,7 +23,14 @@ function ascii(b: Uint8Array, from: number, to: number): string {
   return String.fromCharCode(...b.subarray(from, to));
 }
 
-const UploadQuery = z.object({ name: z.string().min(1).max(200).optional() });
+const UploadQuery = z.object({
+  name: z.string().min(1).max(200).optional(),
+  /** For an annotation in an enterprise's document (`ent-{id}`): the attachment is that enterprise's. */
+  enterpriseId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
 
 /**
  * Photos and files of shared annotations (issue 6): `POST /api/parks/:parkId/attachments` takes
@@ -34,7 +41,7 @@ const UploadQuery = z.object({ name: z.string().min(1).max(200).optional() });
  * @example
  * curl -X POST -H 'content-type: image/jpeg' --data-binary @pump.jpg /api/parks/demo/attachments?name=pump.jpg
  */
-export function registerAttachmentRoutes(app: Hono, deps: AttachmentRouteDeps): void {
+export function registerAttachmentRoutes(app: SecuredApp, deps: AttachmentRouteDeps): void {
   app.post('/api/parks/:parkId/attachments', async (c) => {
     const parkId = c.req.param('parkId');
     deps.requirePark(parkId);
@@ -49,7 +56,14 @@ export function registerAttachmentRoutes(app: Hono, deps: AttachmentRouteDeps): 
     if (data.byteLength === 0) throw new ApiError(400, 'empty_body', 'send the file as the request body');
     if (data.byteLength > deps.maxBytes) throw new ApiError(413, 'body_too_large', `the body is ${data.byteLength} bytes; at most ${deps.maxBytes}`);
     if (!check(data)) throw new ApiError(415, 'content_mismatch', `the bytes are not ${type} (their leading bytes do not match)`);
-    const meta = await deps.store().put({ parkId, contentType: type, data, ...(q.data.name !== undefined && { name: q.data.name }) });
+    const meta = await deps.store().put({
+      parkId,
+      contentType: type,
+      data,
+      ...(q.data.name !== undefined && { name: q.data.name }),
+      ...(q.data.enterpriseId !== undefined && { enterpriseId: q.data.enterpriseId }),
+      ...(c.get('principal') && { createdBy: c.get('principal')?.sub }),
+    });
     return c.json(
       {
         id: meta.id,

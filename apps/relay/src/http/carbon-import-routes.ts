@@ -1,4 +1,3 @@
-import type { Hono } from 'hono';
 import { z } from 'zod';
 import {
   buildActivityCsvTemplate,
@@ -11,7 +10,8 @@ import {
 } from '../carbon/import/index.js';
 import { insertManualItems, validateManualRows } from '../carbon/ledger/index.js';
 import { ApiError } from './api-error.js';
-import type { CarbonRouteDeps } from './carbon-routes.js';
+import { auditCertificates, type CarbonRouteDeps, mayWriteFor } from './carbon-routes.js';
+import type { SecuredApp } from './secured-app.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -29,7 +29,7 @@ const ImportQuery = z.object({ kind: z.enum(SHEET_KINDS).optional(), fileName: z
  * @example
  * registerCarbonImportRoutes(app, { park, sql: () => store.sql, now: Date.now })
  */
-export function registerCarbonImportRoutes(app: Hono, deps: CarbonRouteDeps): void {
+export function registerCarbonImportRoutes(app: SecuredApp, deps: CarbonRouteDeps): void {
   app.get('/api/carbon/parks/:parkId/activity/template', async (c) => {
     const park = deps.park(c.req.param('parkId'));
     const q = TemplateQuery.safeParse(c.req.query());
@@ -71,13 +71,14 @@ export function registerCarbonImportRoutes(app: Hono, deps: CarbonRouteDeps): vo
       month: r.month,
       ...(r.type === 'activity' ? { item: r.item } : { certificate: r.certificate }),
     }));
-    const { items, errors } = validateManualRows(park, rows);
+    const { items, errors } = validateManualRows(park, rows, mayWriteFor(c, park.id));
     const stored = await insertManualItems(
       deps.sql(),
       park.id,
       items.map((i) => i.item),
       deps.now(),
     );
+    auditCertificates(deps, c, park.id, stored);
     // A row the parser accepted but the store's validation refused: report it at its sheet row.
     const refused: ImportError[] = errors.map((e) => {
       const src = parsed.items[Number(e.path.split('.')[1])];

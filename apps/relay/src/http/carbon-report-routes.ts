@@ -1,11 +1,11 @@
-import type { Park } from '@zcp/model';
-import type { Hono } from 'hono';
+import { decide, type Park, visibleEnterprise } from '@zcp/model';
 import { z } from 'zod';
 import { computeLedger, type LedgerEntry, latestLedgerEntry, parseLedgerPeriod } from '../carbon/ledger/index.js';
-import { buildDeclarationReport, type PdfPrinter, PdfRenderError, renderReportHtml, renderReportXlsx } from '../carbon/report/index.js';
+import { buildDeclarationReport, type PdfPrinter, PdfRenderError, renderReportHtml, renderReportXlsx, withholdEnterprises } from '../carbon/report/index.js';
 import type { SqlClient } from '../storage/sql-client.js';
 import { ApiError } from './api-error.js';
 import { type CarbonRouteDeps, engineError } from './carbon-routes.js';
+import type { SecuredApp } from './secured-app.js';
 
 const ReportQuery = z.object({
   year: z.string().regex(/^\d{4}$/, 'year must be YYYY'),
@@ -36,25 +36,29 @@ async function ledgerOf(sql: SqlClient, park: Park, period: string, nowMs: numbe
  * @example
  * registerCarbonReportRoutes(app, { park, sql: () => store.sql, now: Date.now })
  */
-export function registerCarbonReportRoutes(app: Hono, deps: CarbonRouteDeps & { pdf: () => PdfPrinter }): void {
+export function registerCarbonReportRoutes(app: SecuredApp, deps: CarbonRouteDeps & { pdf: () => PdfPrinter }): void {
   app.get('/api/carbon/parks/:parkId/report', async (c) => {
     const park = deps.park(c.req.param('parkId'));
     const q = ReportQuery.safeParse(c.req.query());
     if (!q.success) throw ApiError.fromZod('invalid_query', q.error, 'query');
     const { year, lang, format } = q.data;
     const recompute = q.data.recompute === 'true';
+    const principal = c.get('principal');
+    if (recompute && principal && !decide(principal, 'carbon.write', { parkId: park.id }).allow)
+      throw new ApiError(403, 'forbidden', 'recompute=true writes new park ledger entries: it needs carbon.write on the park');
     const nowMs = deps.now();
     const sql = deps.sql();
     const yearEntry = await ledgerOf(sql, park, year, nowMs, recompute);
     const months: LedgerEntry[] = [];
     for (let m = 1; m <= 12; m++) months.push(await ledgerOf(sql, park, `${year}-${String(m).padStart(2, '0')}`, nowMs, recompute));
-    const report = buildDeclarationReport({
+    const full = buildDeclarationReport({
       year: yearEntry.result,
       months: months.map((e) => e.result),
       lang,
       generatedAt: new Date(nowMs),
       names: { park: park.name[lang], enterprises: Object.fromEntries(park.enterprises.map((e) => [e.id, e.name[lang]])) },
     });
+    const report = withholdEnterprises(full, (id) => visibleEnterprise(principal, c.get('mask'), id));
     const html = renderReportHtml(report);
     const name = `zcp-declaration-${park.id}-${year}-${lang}`;
     if (format === 'html') return c.html(html);

@@ -1,6 +1,17 @@
-import { CarbonActivityInputSchema, CarbonInputError, createFactorLibrary, DEFAULT_PARAMETERS, PARAMETER_IDS, type Park } from '@zcp/model';
-import type { Context, Hono } from 'hono';
+import {
+  CarbonActivityInputSchema,
+  CarbonInputError,
+  createFactorLibrary,
+  DEFAULT_PARAMETERS,
+  decide,
+  PARAMETER_IDS,
+  type Park,
+  visibleEnterprise,
+} from '@zcp/model';
+import type { Context } from 'hono';
 import { z } from 'zod';
+import type { AuditLog } from '../auth/audit-log.js';
+import type { LedgerEntry, ManualItemRow } from '../carbon/ledger/index.js';
 import {
   computeLedger,
   insertManualItems,
@@ -16,8 +27,22 @@ import {
 } from '../carbon/ledger/index.js';
 import type { SqlClient } from '../storage/sql-client.js';
 import { ApiError } from './api-error.js';
+import type { ApiContext, SecuredApp } from './secured-app.js';
+
+/** May the request's principal write carbon data for this enterprise? (Always, without authentication.) */
+export function mayWriteFor(c: ApiContext, parkId: string): (enterpriseId: string) => boolean {
+  const p = c.get('principal');
+  return (enterpriseId) => !p || decide(p, 'carbon.write', { parkId, enterpriseId }).allow;
+}
+
+/** May it see this enterprise's figures in detail? */
+export function maySee(c: ApiContext): (enterpriseId: string) => boolean {
+  return (enterpriseId) => visibleEnterprise(c.get('principal'), c.get('mask'), enterpriseId);
+}
 
 export interface CarbonRouteDeps {
+  /** Certificate operations are audited (issue 7). */
+  audit?: AuditLog;
   /** The park model of an id (throws the 400/404 ApiError itself). */
   park(parkId: string): Park;
   sql(): SqlClient;
@@ -96,7 +121,7 @@ export function engineError(err: unknown): never {
  * registerCarbonRoutes(app, { park: (id) => requirePark(id).index.park, sql: () => store.sql, now: Date.now })
  * @see ../carbon/ledger/index.ts
  */
-export function registerCarbonRoutes(app: Hono, deps: CarbonRouteDeps): void {
+export function registerCarbonRoutes(app: SecuredApp, deps: CarbonRouteDeps): void {
   app.get('/api/carbon/parameters', (c) => c.json({ parameters: Object.values(DEFAULT_PARAMETERS) }));
 
   app.get('/api/carbon/factors', (c) => c.json({ datasets: createFactorLibrary().datasets }));
@@ -107,19 +132,21 @@ export function registerCarbonRoutes(app: Hono, deps: CarbonRouteDeps): void {
     requireEnterprise(park, q.enterpriseId);
     const period = periodOf(q.period);
     const items = await listManualItems(deps.sql(), park.id, { from: period.from, to: period.to, ...(q.enterpriseId ? { enterpriseId: q.enterpriseId } : {}) });
-    return c.json({ parkId: park.id, period: period.id, items });
+    const see = maySee(c);
+    return c.json({ parkId: park.id, period: period.id, items: items.filter((i) => see(i.enterpriseId)) });
   });
 
   app.post('/api/carbon/parks/:parkId/activity', async (c) => {
     const park = deps.park(c.req.param('parkId'));
     const body = await parseBody(ActivityBody, c);
-    const { items, errors } = validateManualRows(park, body.rows);
+    const { items, errors } = validateManualRows(park, body.rows, mayWriteFor(c, park.id));
     const stored = await insertManualItems(
       deps.sql(),
       park.id,
       items.map((i) => i.item),
       deps.now(),
     );
+    auditCertificates(deps, c, park.id, stored);
     if (errors.length > 0) {
       const rejected = new Set(errors.map((e) => Number(e.path.split('.')[1]))).size;
       throw new ApiError(
@@ -138,7 +165,12 @@ export function registerCarbonRoutes(app: Hono, deps: CarbonRouteDeps): void {
     requireEnterprise(park, q.enterpriseId);
     const period = periodOf(q.period);
     const all = await meteredActivity(deps.sql(), park, period);
-    return c.json({ parkId: park.id, period: period.id, enterprises: all.filter((e) => q.enterpriseId === undefined || e.enterpriseId === q.enterpriseId) });
+    const see = maySee(c);
+    return c.json({
+      parkId: park.id,
+      period: period.id,
+      enterprises: all.filter((e) => (q.enterpriseId === undefined || e.enterpriseId === q.enterpriseId) && see(e.enterpriseId)),
+    });
   });
 
   app.get('/api/carbon/parks/:parkId/ledger', async (c) => {
@@ -161,7 +193,7 @@ export function registerCarbonRoutes(app: Hono, deps: CarbonRouteDeps): void {
         `no ledger ${what}period ${q.period}${q.enterpriseId ? ` of enterprise ${q.enterpriseId}` : ''}${q.at ? ` as of ${q.at}` : ''}`,
       );
     }
-    return c.json(entry);
+    return c.json(c.get('mask') === 'none' || entry.enterpriseId !== null ? entry : aggregateView(entry));
   });
 
   app.get('/api/carbon/parks/:parkId/ledger/entries', async (c) => {
@@ -169,7 +201,11 @@ export function registerCarbonRoutes(app: Hono, deps: CarbonRouteDeps): void {
     const q = parseQuery(PeriodQuery, c);
     requireEnterprise(park, q.enterpriseId);
     const entries = await listLedgerEntries(deps.sql(), park.id, { period: q.period, ...(q.enterpriseId ? { enterpriseId: q.enterpriseId } : {}) });
-    return c.json({ parkId: park.id, period: q.period, entries });
+    return c.json({
+      parkId: park.id,
+      period: q.period,
+      entries: c.get('mask') === 'none' ? entries : entries.filter((e) => e.enterpriseId === null || maySee(c)(e.enterpriseId)),
+    });
   });
 
   app.post('/api/carbon/parks/:parkId/ledger/compute', async (c) => {
@@ -200,4 +236,44 @@ export function registerCarbonRoutes(app: Hono, deps: CarbonRouteDeps): void {
     }
     return c.json({ entryId: entry.id, identical: canonicalJson(result) === canonicalJson(entry.result), result });
   });
+}
+
+/** Certificate rows stored: certificate operations go to the audit trail (issue 7). */
+export function auditCertificates(deps: CarbonRouteDeps, c: ApiContext, parkId: string, stored: readonly ManualItemRow[]): void {
+  for (const s of stored) {
+    if (s.record.type !== 'certificate') continue;
+    void deps.audit
+      ?.append({
+        event: 'certificate',
+        outcome: 'succeeded',
+        principal: c.get('principal'),
+        parkId,
+        enterpriseId: s.enterpriseId,
+        resource: `${c.req.method} ${c.req.path}`,
+        detail: { certificateId: s.record.certificate.id, manualItemId: s.id },
+      })
+      .catch(() => {});
+  }
+}
+
+/**
+ * A park ledger entry as an enterprise-scoped principal or an executive may see it: the park's
+ * totals and indicators, no enterprise breakdown, no inputs, no lineage (SECURITY.md "Masking").
+ */
+export function aggregateView(entry: LedgerEntry) {
+  const r = entry.result;
+  return {
+    id: entry.id,
+    parkId: entry.parkId,
+    period: entry.period,
+    enterpriseId: null,
+    computedAt: entry.computedAt,
+    masked: true,
+    result: {
+      period: r.period,
+      emissionsT: r.parkMethod.E_park.value,
+      energyTce: r.energy.total.value,
+      indicators: { core: { ...r.indicators.core, intensity: r.indicators.core.intensity?.value } },
+    },
+  };
 }

@@ -7,12 +7,13 @@ import {
   type ParkEnergy,
   ROLLUP_RESOLUTION_MS,
   type RollupResolution,
+  visibleEnterprise,
 } from '@zcp/model';
-import type { Hono } from 'hono';
 import { z } from 'zod';
 import { type EnergyRow, energyIncreases } from '../storage/rollups/index.js';
 import type { SqlClient } from '../storage/sql-client.js';
 import { ApiError } from './api-error.js';
+import type { SecuredApp } from './secured-app.js';
 
 /** Most buckets one series may have (a week of minutes is 10,080: ask for hours instead). */
 export const MAX_ENERGY_BUCKETS = 10_000;
@@ -87,7 +88,7 @@ export interface EnergyRouteDeps {
  * @example
  * registerEnergyRoute(app, { park: (id) => requirePark(id).index.park, sql: () => store.sql, now: Date.now })
  */
-export function registerEnergyRoute(app: Hono, deps: EnergyRouteDeps): void {
+export function registerEnergyRoute(app: SecuredApp, deps: EnergyRouteDeps): void {
   app.get('/api/parks/:parkId/energy', async (c) => {
     const park = deps.park(c.req.param('parkId'));
     const range = resolveEnergyRange(c.req.query(), deps.now());
@@ -119,7 +120,13 @@ export function registerEnergyRoute(app: Hono, deps: EnergyRouteDeps): void {
       bucketMs: ROLLUP_RESOLUTION_MS[range.resolution],
       emissionFactor: { kgCo2PerKwh: NATIONAL_GRID_FACTOR_2023.gCo2PerMwh / 1e6, source: NATIONAL_GRID_FACTOR_2023.source },
       park: series(parkGroup),
-      enterprises: range.by === 'park' ? [] : park.enterprises.map((e, i) => ({ enterpriseId: e.id, buckets: series(i) })),
+      // Under a mask (enterprise-scoped people, executives) other enterprises' series are left out.
+      enterprises:
+        range.by === 'park'
+          ? []
+          : park.enterprises.flatMap((e, i) =>
+              visibleEnterprise(c.get('principal'), c.get('mask'), e.id) ? [{ enterpriseId: e.id, buckets: series(i) }] : [],
+            ),
     };
     return c.json(body);
   });

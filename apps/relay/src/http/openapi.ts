@@ -141,6 +141,33 @@ export const openApiDocument = {
         responses: { 200: { description: 'The file' }, 304: { description: 'Not modified' }, 400: problem, 404: problem },
       },
     },
+    '/api/auth/me': { get: { summary: 'The signed-in principal (role, parks, enterprises), or null', responses: { 200: { description: 'principal' } } } },
+    '/api/auth/dev/login': { get: { summary: 'DEVELOPMENT ONLY: sign-in page of the built-in IdP (demo users)', responses: { 200: { description: 'HTML' } } } },
+    '/api/auth/dev/token': {
+      post: {
+        summary: 'DEVELOPMENT ONLY: a signed token for a demo user (also set as an HttpOnly cookie); audited',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['user'], properties: { user: { type: 'string' } } } } },
+        },
+        responses: { 200: { description: 'token' }, 400: problem, 401: problem, 429: problem },
+      },
+    },
+    '/api/auth/dev/jwks.json': { get: { summary: 'DEVELOPMENT ONLY: public keys of the built-in IdP', responses: { 200: { description: 'JWKS' } } } },
+    '/api/auth/logout': { post: { summary: 'Clears the session cookie', responses: { 204: { description: 'signed out' } } } },
+    '/api/audit': {
+      get: {
+        summary: 'The audit trail, newest first (platform admin, park operator)',
+        security: [{ bearer: [] }],
+        parameters: ['from', 'to', 'event', 'actor', 'parkId', 'limit', 'beforeId'].map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+        })),
+        responses: { 200: { description: 'events' }, 400: problem, 401: problem, 403: problem },
+      },
+    },
     '/api/ingest': {
       post: {
         summary: 'Push readings from a device (JSON batch or CSV); per-row results, good rows kept when others are bad',
@@ -169,7 +196,10 @@ export const openApiDocument = {
     },
   },
   components: {
-    securitySchemes: { deviceToken: { type: 'http', scheme: 'bearer', description: 'Per-device token; the relay stores only its SHA-256' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'OIDC access token (or the development IdP’s)' },
+      deviceToken: { type: 'http', scheme: 'bearer', description: 'Per-device token; the relay stores only its SHA-256' },
+    },
     schemas: {
       IngestBatch: {
         type: 'object',

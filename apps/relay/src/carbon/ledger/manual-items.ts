@@ -24,7 +24,12 @@ const RowSchema = z.object({
  * @example
  * validateManualRows(park, [{ enterpriseId: 'e1', month: '2025-01', item: { kind: 'fuel', … } }]) // { items: [...], errors: [] }
  */
-export function validateManualRows(park: Park, rows: readonly unknown[]): { items: { index: number; item: NewManualItem }[]; errors: RowError[] } {
+export function validateManualRows(
+  park: Park,
+  rows: readonly unknown[],
+  /** Whether the caller may enter data for an enterprise (the access policy); default: yes. */
+  mayWrite: (enterpriseId: string) => boolean = () => true,
+): { items: { index: number; item: NewManualItem }[]; errors: RowError[] } {
   const enterprises = new Set(park.enterprises.map((e) => e.id));
   const items: { index: number; item: NewManualItem }[] = [];
   const errors: RowError[] = [];
@@ -42,6 +47,10 @@ export function validateManualRows(park: Park, rows: readonly unknown[]): { item
     }
     if (!enterprises.has(enterpriseId)) {
       errors.push({ path: at(['enterpriseId']), message: `unknown enterprise ${enterpriseId} in park ${park.id}` });
+      return;
+    }
+    if (!mayWrite(enterpriseId)) {
+      errors.push({ path: at(['enterpriseId']), message: `forbidden: you may not enter data for enterprise ${enterpriseId}` });
       return;
     }
     if (

@@ -60,6 +60,8 @@ export interface DeclarationReport {
   }[];
   violations: { rule: string; code: string; certificateIds: string[]; enterpriseId?: string; message: string }[];
   lineage: ReportLineageRow[];
+  /** Enterprises whose figures were withheld from this reader (SECURITY.md "Masking"); absent when none. */
+  withheldEnterprises?: number;
 }
 
 export interface CoverageRow {
@@ -226,4 +228,24 @@ function coverageOf(energy: ParkCarbonResult['energy'], items: readonly LineageI
   const total = addDecimalText(meteredTce, manualTce);
   const meteredShare = total === undefined ? undefined : divideDecimalText(meteredTce, total, SHARE_PLACES);
   return { meteredTce, manualTce, ...(meteredShare !== undefined ? { meteredShare } : {}), meteredItems, manualItems: items.length - meteredItems };
+}
+
+/**
+ * The report as a reader who may not see every enterprise gets it: park totals, indicators and
+ * trends stay; the enterprise table, coverage rows, violations and lineage items of the
+ * enterprises it may not see are removed, and their number is stated.
+ */
+export function withholdEnterprises(report: DeclarationReport, visible: (enterpriseId: string) => boolean): DeclarationReport {
+  const hidden = report.enterprises.filter((e) => !visible(e.id)).length;
+  if (hidden === 0) return report;
+  return {
+    ...report,
+    enterprises: report.enterprises.filter((e) => visible(e.id)),
+    coverage: { ...report.coverage, byEnterprise: report.coverage.byEnterprise.filter((e) => visible(e.id)) },
+    violations: report.violations
+      .filter((v) => v.enterpriseId === undefined || visible(v.enterpriseId))
+      .map((v) => (v.enterpriseId === undefined ? { ...v, certificateIds: [], message: v.code } : v)),
+    lineage: report.lineage.map((row) => ({ ...row, items: row.items.filter((i) => visible(i.enterpriseId)), certificates: [] })),
+    withheldEnterprises: hidden,
+  };
 }

@@ -1,4 +1,10 @@
-export { type BuildDeclarationReportInput, buildDeclarationReport, type DeclarationReport, type ReportLineageRow } from './build-report.js';
+export {
+  type BuildDeclarationReportInput,
+  buildDeclarationReport,
+  type DeclarationReport,
+  type ReportLineageRow,
+  withholdEnterprises,
+} from './build-report.js';
 export { type ReportLang, reportLabels } from './labels.js';
 export { escapeHtml, REPORT_FONT_FAMILY, renderReportHtml } from './render-html.js';
 export {

@@ -32,6 +32,7 @@ const ZH = {
   enterprise: '企业',
   gridImport: '网购电量 (MWh)',
   share: '排放占比',
+  withheld: '另有 {n} 家企业的数据按权限不予显示（园区合计已含其数据）。',
   coverage: '五、数据覆盖（计量 vs 手工填报）',
   coverageNote: '按综合能源消费量（tce，计入外购电力与热力、燃料及加工转换投入，未扣除输出）统计其活动数据来源：计量或手工填报；条目数另列。',
   metered: '计量',
@@ -94,6 +95,7 @@ const EN: Record<LabelKey, string> = {
   enterprise: 'Enterprise',
   gridImport: 'Grid import (MWh)',
   share: 'Share of emissions',
+  withheld: 'The figures of {n} more enterprises are withheld from you (the park totals include them).',
   coverage: '5. Data coverage (metered vs manual)',
   coverageNote:
     'Share of gross energy consumption (tce: imported electricity and heat, fuels and conversion inputs, before exports and outputs) whose activity data is metered rather than entered by hand; item counts beside it.',

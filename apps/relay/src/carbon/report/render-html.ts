@@ -111,6 +111,9 @@ function guidingSection(r: DeclarationReport, L: ReportLabels): string {
     head(['ID', L.t('indicator'), L.t('value'), L.t('threshold'), L.t('status'), L.t('reason')]),
     ...rows,
     '</table>',
+    ...(r.withheldEnterprises
+      ? [`<p class="note" data-withheld="${r.withheldEnterprises}">${escapeHtml(L.t('withheld').replace('{n}', String(r.withheldEnterprises)))}</p>`]
+      : []),
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 import type { Bus } from '@zcp/bus';
 import { createSanityChecker, defaultPointLimits, encodeTelemetryBatch, type Park, type Point, type SanityChecker, subjects, telemetryBatch } from '@zcp/model';
-import type { Hono } from 'hono';
 import { ApiError } from '../api-error.js';
+import type { SecuredApp } from '../secured-app.js';
 import { type DeviceAuthenticator, sha256Hex } from './device-auth.js';
 import { type AcceptedRow, judgeRows, type RowResult } from './judge-rows.js';
 import { type ParseResult, parseCsvBody, parseJsonBody } from './parse-body.js';
@@ -80,7 +80,7 @@ async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array 
  * @example
  * curl -H 'authorization: Bearer $TOKEN' -H 'content-type: text/csv' --data-binary $'point,ts,value\npv1.p_kw,2026-11-25T12:00:00Z,41.5' /api/ingest
  */
-export function registerIngestRoute(app: Hono, parks: () => readonly Park[], deps: IngestDeps, now: () => number): void {
+export function registerIngestRoute(app: SecuredApp, parks: () => readonly Park[], deps: IngestDeps, now: () => number): void {
   const maxBody = deps.maxBodyBytes ?? DEFAULT_INGEST_MAX_BODY_BYTES;
   const maxRows = deps.maxRows ?? DEFAULT_INGEST_MAX_ROWS;
   let index: { byId: Map<number, Point>; byTag: Map<string, Point>; parkOf: Map<number, Park>; checkers: Map<string, SanityChecker> } | undefined;

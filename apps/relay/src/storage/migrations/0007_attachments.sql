@@ -4,6 +4,8 @@
 create table attachments (
   id text primary key,
   park_id text not null,
+  -- The enterprise whose (enterprise-scoped) document the attachment belongs to; null = the park's.
+  enterprise_id text,
   content_type text not null,
   bytes integer not null check (bytes >= 0),
   sha256 text not null,
