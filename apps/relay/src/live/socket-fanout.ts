@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import {
   type ClientToServerEvents,
   DELTA_INTERVAL_MS,
+  DOC_MESSAGE_MAX_BYTES,
   type JoinAck,
   ParkJoinSchema,
   type RelayStatus,
@@ -13,6 +14,9 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { ParkRegistry } from '../parks/park-registry.js';
+
+/** Event name, document reference and attachment framing around a binary doc message. */
+const SOCKET_FRAME_OVERHEAD_BYTES = 64 * 1024;
 
 export interface SocketFanoutOptions {
   httpServer: HttpServer;
@@ -35,7 +39,13 @@ export interface SocketFanout {
  * only the points that changed — however fast readings arrive.
  */
 export function attachSocketFanout(o: SocketFanoutOptions): SocketFanout {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(o.httpServer, { serveClient: false, transports: ['websocket', 'polling'] });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(o.httpServer, {
+    serveClient: false,
+    transports: ['websocket', 'polling'],
+    // Room for the largest shared-document message (collab answers bigger ones with `too_large`
+    // instead of the transport dropping the connection) plus the packet's framing.
+    maxHttpBufferSize: DOC_MESSAGE_MAX_BYTES + SOCKET_FRAME_OVERHEAD_BYTES,
+  });
   const log = o.logger.child({ component: 'socket-fanout' });
 
   io.on('connection', (socket) => {
