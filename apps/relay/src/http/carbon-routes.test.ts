@@ -72,7 +72,12 @@ describe('/api/carbon', () => {
       await send('GET', '/api/carbon/parks/demo/activity/metered?period=2025-01&enterpriseId=huaxin'),
     );
     expect(m.enterprises.map((e) => e.enterpriseId)).toEqual(['huaxin']);
-    expect(m.enterprises[0]?.activities.map((a) => (a.kind === 'electricity' ? a.flow : a.kind))).toEqual(['grid_import', 'grid_export', 'pv_self']);
+    expect(m.enterprises[0]?.activities.map((a) => (a.kind === 'electricity' ? a.flow : a.kind))).toEqual([
+      'grid_import',
+      'grid_export',
+      'pv_self',
+      'direct_green',
+    ]);
   });
 
   it('computes ledgers, keeps every entry and reads the latest, an older one by id or as of a time, and reproduces it', async () => {
