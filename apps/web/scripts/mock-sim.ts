@@ -32,7 +32,7 @@ export function createMockSim(index: ParkIndex, rng: Rng, now: number): MockSim 
       else if (p.metric === 'p_kw' && a.kind === 'battery') v = rated(a) * rng.range(-0.6, 0.6);
       else if (p.metric === 'heat_kw') v = rated(a) * rng.range(0.3, 0.7);
       else if (p.metric === 'soc_pct') v = rng.range(35, 75);
-      else if (p.unit === 'kWh' || p.unit === 'm3') v = rng.range(1e4, 5e6);
+      else if (p.unit === 'kWh' || p.unit === 'm3' || p.unit === 'GJ') v = rng.range(1e4, 5e6);
       else if (p.metric === 'v_ll') v = 10_500;
       else if (p.metric === 'f_hz') v = 50;
       else if (p.metric === 'irradiance_wm2') v = rng.range(550, 800);
@@ -83,7 +83,7 @@ export function createMockSim(index: ParkIndex, rng: Rng, now: number): MockSim 
       const changed = new Set<number>();
       for (const a of index.park.assets) {
         if (rng.next() > 0.35) continue;
-        const power = pointOf(a.id, a.kind === 'gas_boiler' ? 'heat_kw' : 'p_kw');
+        const power = pointOf(a.id, a.kind === 'gas_boiler' || a.kind === 'heat_meter' ? 'heat_kw' : 'p_kw');
         if (power && a.kind !== 'grid_meter' && a.kind !== 'sub_meter') {
           const lo = a.kind === 'battery' ? -rated(a) : 0;
           const next = clamp(get(power.id) + rng.normal(0, 0.05 * rated(a)), lo, rated(a));
