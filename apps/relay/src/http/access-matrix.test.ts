@@ -60,6 +60,9 @@ const REQUIRED: Record<string, Action | 'public' | 'signed_in' | 'device'> = {
   'GET /api/carbon/parks/:parkId/report': 'carbon.read',
   'POST /api/parks/:parkId/attachments': 'annotation.write',
   'GET /api/attachments/:attachmentId': 'annotation.read',
+  'GET /api/parks/:parkId/devices/credentials': 'config.write',
+  'POST /api/parks/:parkId/devices/credentials': 'config.write',
+  'DELETE /api/parks/:parkId/devices/credentials/:credentialId': 'config.write',
   'POST /api/ingest': 'device',
   'GET /api/audit': 'audit.read',
 };
@@ -107,7 +110,8 @@ function requestFor(key: string, principal: Principal | undefined): { path: stri
     .replace(':parkId', park.id)
     .replace(':pointId', String(pointOf(e1.id)))
     .replace(':attachmentId', attachmentId)
-    .replace(':entryId', '999999');
+    .replace(':entryId', '999999')
+    .replace(':credentialId', '999999');
   const scoped = principal && principal.enterpriseIds.length > 0 && principal.role !== 'platform_admin' && principal.role !== 'park_operator';
   let target: Target = { parkId: park.id };
   if (pattern === '/api/points/:pointId/history') target = { parkId: park.id, enterpriseId: e1.id };

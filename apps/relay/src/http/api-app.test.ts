@@ -104,7 +104,7 @@ describe('API', () => {
     });
     const served = new Set(
       withIngest.routes
-        .filter((r) => (r.method === 'GET' || r.method === 'POST') && !r.path.includes('*'))
+        .filter((r) => ['GET', 'POST', 'PUT', 'DELETE'].includes(r.method) && !r.path.includes('*'))
         .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`),
     );
     const documented = new Set(

@@ -17,8 +17,10 @@ import { registerAuthRoutes, TOKEN_COOKIE } from './auth-routes.js';
 import { registerCarbonImportRoutes } from './carbon-import-routes.js';
 import { registerCarbonReportRoutes } from './carbon-report-routes.js';
 import { registerCarbonRoutes } from './carbon-routes.js';
+import { registerDeviceCredentialRoutes } from './device-credential-routes.js';
 import { registerEnergyRoute } from './energy-route.js';
 import { resolveHistoryRange } from './history-range.js';
+import { anyDeviceAuthenticator, createDeviceCredentialStore, type DeviceCredentialStore } from './ingest/device-credentials.js';
 import { type IngestDeps, registerIngestRoute } from './ingest/index.js';
 import { openApiDocument } from './openapi.js';
 import { routePolicies } from './route-policies.js';
@@ -49,6 +51,8 @@ export interface ApiDeps {
   ingest?: IngestDeps;
   /** Where annotation photos live; default: the `attachments` table of `store`. */
   attachments?: BlobStore;
+  /** Push-ingest credentials issued through the API; default: the `device_credentials` table of `store`. */
+  deviceCredentials?: DeviceCredentialStore;
   /** Prints declaration reports to PDF; default: one printer per app, Chromium launched on first use. */
   pdfPrinter?: PdfPrinter;
   /** Largest accepted attachment, bytes (default 10 MiB). */
@@ -76,6 +80,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const attachments = deps.attachments ?? createSqlBlobStore(() => deps.store.sql);
   hono.use('*', async (c, next) => {
     c.set('principal', undefined);
+    c.set('authError', undefined);
     c.set('mask', 'none');
     if (!deps.auth) return next();
     const header = c.req.header('authorization');
@@ -84,8 +89,10 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
       try {
         c.set('principal', await deps.auth.verify(token));
       } catch (err) {
-        if (err instanceof AuthError) throw new ApiError(401, err.code, err.message);
-        throw err;
+        // Kept, not thrown: a route that needs a principal answers 401 with this code; public
+        // routes and device routes (their own tokens) are not affected by it.
+        if (err instanceof AuthError) c.set('authError', { code: err.code, message: err.message });
+        else throw err;
       }
     }
     return next();
@@ -174,7 +181,37 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
     maxBytes: deps.attachmentMaxBytes ?? 10 * 1024 * 1024,
   });
 
-  if (deps.ingest) registerIngestRoute(app, () => deps.parks.list().map((e) => e.index.park), deps.ingest, deps.now);
+  const credentials = deps.deviceCredentials ?? createDeviceCredentialStore(() => deps.store.sql);
+  registerDeviceCredentialRoutes(app, {
+    park: (parkId) => requirePark(deps, parkId).index.park,
+    credentials: () => credentials,
+    ...(deps.auth?.audit && { audit: deps.auth.audit }),
+  });
+  if (deps.ingest)
+    registerIngestRoute(
+      app,
+      () => deps.parks.list().map((e) => e.index.park),
+      {
+        ...deps.ingest,
+        devices: anyDeviceAuthenticator([deps.ingest.devices, credentials]),
+        onIngest: (summary) => {
+          deps.ingest?.onIngest?.(summary);
+          // Rows for points the device may not write: a cross-tenant attempt, on the audit trail.
+          const refused = summary.reasons.point_not_allowed ?? 0;
+          if (refused > 0)
+            void deps.auth?.audit
+              ?.append({
+                event: 'access_denied',
+                outcome: 'denied',
+                principal: { sub: `device:${summary.deviceId}`, role: 'device' },
+                resource: 'POST /api/ingest',
+                detail: { requestId: summary.requestId, rowsRefused: refused, reason: 'point_not_allowed' },
+              })
+              .catch(() => {});
+        },
+      },
+      deps.now,
+    );
 
   hono.all('/api/*', (c) => problemResponse(toProblem(new ApiError(404, 'not_found', `no API route ${c.req.method} ${c.req.path}`), c.req.path)));
 

@@ -168,6 +168,41 @@ export const openApiDocument = {
         responses: { 200: { description: 'events' }, 400: problem, 401: problem, 403: problem },
       },
     },
+    '/api/parks/{parkId}/devices/credentials': {
+      get: {
+        summary: 'Push-ingest credentials of the park, without secrets (operators, admins)',
+        parameters: [parkIdParam],
+        responses: { 200: { description: 'credentials' }, 401: problem, 403: problem },
+      },
+      post: {
+        summary: 'Issue a device token (answered once, stored as SHA-256); audited',
+        parameters: [parkIdParam],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['deviceId'],
+                properties: {
+                  deviceId: { type: 'string' },
+                  assets: { type: 'array', items: { type: 'string' } },
+                  points: { type: 'array', items: { type: 'integer' } },
+                },
+              },
+            },
+          },
+        },
+        responses: { 201: { description: 'credential and token' }, 400: problem, 401: problem, 403: problem },
+      },
+    },
+    '/api/parks/{parkId}/devices/credentials/{credentialId}': {
+      delete: {
+        summary: 'Revoke a device token (takes effect within 5 s on every relay); audited',
+        parameters: [parkIdParam, { name: 'credentialId', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: { 204: { description: 'revoked' }, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
+    },
     '/api/ingest': {
       post: {
         summary: 'Push readings from a device (JSON batch or CSV); per-row results, good rows kept when others are bad',

@@ -94,6 +94,9 @@ export function routePolicies(deps: PolicyDeps): Record<RouteKey, RoutePolicy> {
         return { parkId: blob.meta.parkId, enterpriseId: blob.meta.enterpriseId ?? null };
       },
     },
+    'GET /api/parks/:parkId/devices/credentials': { kind: 'action', action: 'config.write', target: park },
+    'POST /api/parks/:parkId/devices/credentials': { kind: 'action', action: 'config.write', target: park },
+    'DELETE /api/parks/:parkId/devices/credentials/:credentialId': { kind: 'action', action: 'config.write', target: park },
     'POST /api/ingest': { kind: 'device', why: 'per-device bearer tokens, checked by the ingest route' },
     'GET /api/audit': {
       kind: 'action',

@@ -3,7 +3,7 @@ import type { Context, Handler, Hono } from 'hono';
 import { ApiError } from './api-error.js';
 
 /** What the auth layer hands each handler. */
-export type ApiEnv = { Variables: { principal: Principal | undefined; mask: Mask } };
+export type ApiEnv = { Variables: { principal: Principal | undefined; mask: Mask; authError: { code: string; message: string } | undefined } };
 export type ApiContext = Context<ApiEnv>;
 
 /** How one route is protected: open to all, to any signed-in principal, or by the policy for an action on a target. */
@@ -63,8 +63,10 @@ export function securedApp(app: Hono<ApiEnv>, o: SecuredAppOptions): SecuredApp 
           if (!o.enforce || policy.kind === 'public' || policy.kind === 'device') return next();
           const principal = c.get('principal');
           if (!principal) {
-            o.onDenied?.(c, { status: 401, code: 'unauthenticated', reason: 'sign in first' });
-            throw new ApiError(401, 'unauthenticated', 'sign in first: send a bearer token');
+            // A bad token says why (expired, forged …); no token at all asks to sign in.
+            const bad = c.get('authError');
+            o.onDenied?.(c, { status: 401, code: bad?.code ?? 'unauthenticated', reason: bad?.message ?? 'sign in first' });
+            throw new ApiError(401, bad?.code ?? 'unauthenticated', bad?.message ?? 'sign in first: send a bearer token');
           }
           if (policy.kind === 'signed_in') {
             if (principal.role === 'device') return deny(c, { status: 403, code: 'forbidden', reason: 'devices only push readings' });

@@ -46,6 +46,13 @@ const makeApp = (opts: { maxBodyBytes?: number; maxRows?: number } = {}) => {
     parks: new ParkRegistry([park]),
     store: {} as ReadingStore,
     now: () => NOW,
+    // No database here: only the configured (static) device tokens exist.
+    deviceCredentials: {
+      authenticate: async () => undefined,
+      issue: () => Promise.reject(new Error('no database')),
+      revoke: () => Promise.reject(new Error('no database')),
+      list: () => Promise.reject(new Error('no database')),
+    },
     ingest: { bus: spy, devices, onIngest: (s) => summaries.push(s), ...opts },
   });
 };
