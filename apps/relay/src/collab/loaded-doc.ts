@@ -291,13 +291,14 @@ export class LoadedDoc implements DocHandle {
         this.deps.onStorageFailed();
         return;
       }
-      const stored: StoredUpdate[] = [];
-      toStore.forEach((e, i) => {
-        const seq = seqs[i] as number;
-        this.seqs.add(seq);
-        stored.push({ seq, bytes: e.bytes });
-        this.deps.broadcast.sync(encodeSyncMessage({ type: 'update', update: e.bytes }), e.socketId);
-      });
+      const stored: StoredUpdate[] = toStore.map((e, i) => ({ seq: seqs[i] as number, bytes: e.bytes }));
+      for (const u of stored) this.seqs.add(u.seq);
+      // One message per commit: under load a commit holds several updates, so clients get fewer,
+      // larger messages instead of falling behind. A lone update skips its sender; a merged one
+      // reaches the senders too (applying their own changes again changes nothing).
+      const only = toStore.length === 1 ? toStore[0] : undefined;
+      if (only) this.deps.broadcast.sync(encodeSyncMessage({ type: 'update', update: only.bytes }), only.socketId);
+      else if (toStore.length > 1) this.deps.broadcast.sync(encodeSyncMessage({ type: 'update', update: Y.mergeUpdates(toStore.map((e) => e.bytes)) }));
       if (stored.length > 0) this.deps.afterStore(stored);
       for (const e of batch) e.resolve({ ok: true });
     }
