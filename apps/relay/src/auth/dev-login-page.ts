@@ -7,7 +7,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};
  * `/api/auth/dev/token`, keeps the token for the app (sessionStorage `zcp.token`, read by the
  * web app) and goes back to `next`. Marked as development-only on the page itself.
  */
-export function renderDevLoginPage(users: readonly DevUser[], next: string): string {
+export function renderDevLoginPage(users: readonly DevUser[], next: string, nonce: string): string {
   const safeNext = next.startsWith('/') && !next.startsWith('//') ? next : '/';
   const buttons = users
     .map((u) => `<button type="button" data-user="${esc(u.id)}"><strong>${esc(u.name)}</strong><small>${esc(u.description)}</small></button>`)
@@ -29,7 +29,7 @@ small{opacity:.7}
 <p>选择一个演示用户 / choose a demo user:</p>
 ${buttons}
 <p id="error" role="alert"></p>
-<script>
+<script nonce="${esc(nonce)}">
 document.querySelectorAll('button[data-user]').forEach(function (b) {
   b.addEventListener('click', async function () {
     const res = await fetch('/api/auth/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: b.dataset.user }) });

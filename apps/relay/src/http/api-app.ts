@@ -1,6 +1,9 @@
 import { belongsToPark, IdSchema, type PointHistory, type Principal, summarizePark, visiblePark, visiblePointIds } from '@zcp/model';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import type { BlobStore } from '../attachments/blob-store.js';
 import { createSqlBlobStore } from '../attachments/sql-blob-store.js';
@@ -23,8 +26,9 @@ import { resolveHistoryRange } from './history-range.js';
 import { anyDeviceAuthenticator, createDeviceCredentialStore, type DeviceCredentialStore } from './ingest/device-credentials.js';
 import { type IngestDeps, registerIngestRoute } from './ingest/index.js';
 import { openApiDocument } from './openapi.js';
+import type { RateLimiter } from './rate-limit.js';
 import { routePolicies } from './route-policies.js';
-import { type ApiEnv, type SecuredApp, securedApp } from './secured-app.js';
+import { type ApiEnv, RateLimitedError, type SecuredApp, securedApp } from './secured-app.js';
 
 /** Who is asking, and where refusals are recorded (issue 7). */
 export interface ApiAuth {
@@ -51,6 +55,10 @@ export interface ApiDeps {
   ingest?: IngestDeps;
   /** Where annotation photos live; default: the `attachments` table of `store`. */
   attachments?: BlobStore;
+  /** Origins allowed to call the API from other sites (CORS_ORIGINS); none by default (same origin only). */
+  corsOrigins?: readonly string[];
+  /** Per-identity limits on sign-in, writes and ingest (the relay passes one; absent = unlimited). */
+  rateLimiter?: RateLimiter;
   /** Push-ingest credentials issued through the API; default: the `device_credentials` table of `store`. */
   deviceCredentials?: DeviceCredentialStore;
   /** Prints declaration reports to PDF; default: one printer per app, Chromium launched on first use. */
@@ -69,6 +77,11 @@ const PointIdParam = z.coerce.number().int().positive().max(2_147_483_647);
  * const api = createApiApp({ parks, store, now: Date.now }); await api.request('/api/parks')
  * @see ./openapi.ts for the documented contract
  */
+/** Largest JSON body of a write, bytes. */
+export const JSON_BODY_MAX_BYTES = 1024 * 1024;
+/** Routes that take files or batches and enforce their own (larger) limit. */
+const OWN_BODY_LIMIT = /^\/api\/(ingest|parks\/[^/]+\/attachments|carbon\/parks\/[^/]+\/activity\/import)$/;
+
 const ROUTE_TABLES = new WeakMap<object, SecuredApp['routes']>();
 /** The routes an API app serves, each with its access policy (the access-matrix test walks it). */
 export function routeTableOf(app: Hono<ApiEnv>): SecuredApp['routes'] {
@@ -77,6 +90,29 @@ export function routeTableOf(app: Hono<ApiEnv>): SecuredApp['routes'] {
 
 export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const hono = new Hono<ApiEnv>();
+  // Security headers on every answer; API answers may load nothing (HTML routes set their own CSP).
+  hono.use(
+    '*',
+    secureHeaders({
+      crossOriginResourcePolicy: 'same-origin',
+      referrerPolicy: 'no-referrer',
+      strictTransportSecurity: deps.auth?.secureCookies ? 'max-age=31536000; includeSubDomains' : false,
+    }),
+  );
+  hono.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('content-security-policy')) c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
+  if (deps.corsOrigins?.length)
+    hono.use('/api/*', cors({ origin: [...deps.corsOrigins], allowHeaders: ['authorization', 'content-type', 'idempotency-key'], maxAge: 600 }));
+  // Body size: JSON writes are small; routes that take files or batches check their own limit.
+  const limitJson = bodyLimit({
+    maxSize: JSON_BODY_MAX_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'body_too_large', `the body is larger than ${JSON_BODY_MAX_BYTES} bytes`);
+    },
+  });
+  hono.use('/api/*', (c, next) => (c.req.method === 'GET' || OWN_BODY_LIMIT.test(c.req.path) ? next() : limitJson(c, next)));
   const attachments = deps.attachments ?? createSqlBlobStore(() => deps.store.sql);
   hono.use('*', async (c, next) => {
     c.set('principal', undefined);
@@ -100,6 +136,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = securedApp(hono, {
     policies: routePolicies({ parks: deps.parks, sql: () => deps.store.sql, attachments: () => attachments }),
     enforce: deps.auth !== undefined,
+    ...(deps.rateLimiter && { rateLimiter: deps.rateLimiter }),
     onDenied: (c, d) => {
       const p = c.get('principal');
       void deps.auth?.audit
@@ -220,6 +257,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
     if (problem.status >= 500) deps.onUnexpectedError?.(err, c.req.path);
     const res = problemResponse(problem);
     if (problem.status === 401) res.headers.set('www-authenticate', 'Bearer realm="zcp"');
+    if (err instanceof RateLimitedError) res.headers.set('retry-after', String(err.retryAfterS));
     return res;
   });
   ROUTE_TABLES.set(hono, app.routes);

@@ -58,7 +58,14 @@ export function registerAuthRoutes(app: SecuredApp, deps: AuthRouteDeps): void {
   const idp = deps.devIdp;
   if (!idp) return;
   app.get('/api/auth/dev/jwks.json', (c) => c.json(idp.jwks));
-  app.get('/api/auth/dev/login', (c) => c.html(renderDevLoginPage(idp.users, c.req.query('next') ?? '/')));
+  app.get('/api/auth/dev/login', (c) => {
+    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    c.header(
+      'content-security-policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'`,
+    );
+    return c.html(renderDevLoginPage(idp.users, c.req.query('next') ?? '/', nonce));
+  });
   app.post('/api/auth/dev/token', async (c) => {
     const type = c.req.header('content-type') ?? '';
     const raw = type.includes('application/x-www-form-urlencoded')

@@ -61,7 +61,11 @@ export function registerCarbonReportRoutes(app: SecuredApp, deps: CarbonRouteDep
     const report = withholdEnterprises(full, (id) => visibleEnterprise(principal, c.get('mask'), id));
     const html = renderReportHtml(report);
     const name = `zcp-declaration-${park.id}-${year}-${lang}`;
-    if (format === 'html') return c.html(html);
+    if (format === 'html') {
+      // The report is self-contained: inline styles and SVG, nothing loaded.
+      c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'");
+      return c.html(html);
+    }
     if (format === 'xlsx')
       return c.body(new Uint8Array(await renderReportXlsx(report)), 200, {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

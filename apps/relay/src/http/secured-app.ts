@@ -1,6 +1,7 @@
 import { type Action, decide, type Mask, type Principal, type Target } from '@zcp/model';
 import type { Context, Handler, Hono } from 'hono';
 import { ApiError } from './api-error.js';
+import type { RateClass, RateLimiter } from './rate-limit.js';
 
 /** What the auth layer hands each handler. */
 export type ApiEnv = { Variables: { principal: Principal | undefined; mask: Mask; authError: { code: string; message: string } | undefined } };
@@ -21,6 +22,8 @@ export interface SecuredAppOptions {
   policies: ReadonlyMap<RouteKey, RoutePolicy> | Readonly<Record<RouteKey, RoutePolicy>>;
   /** false: no authentication (in-process tests of handlers only; the relay always enforces). */
   enforce: boolean;
+  /** Per-identity rate limits on sign-in, writes and ingest; absent = unlimited. */
+  rateLimiter?: RateLimiter;
   /** Told about every refusal (401/403): the audit trail. */
   onDenied?: (c: ApiContext, denial: { status: 401 | 403; code: string; reason: string; action?: Action; target?: Target }) => void;
 }
@@ -60,6 +63,14 @@ export function securedApp(app: Hono<ApiEnv>, o: SecuredAppOptions): SecuredApp 
         path,
         async (c, next) => {
           c.set('mask', 'none');
+          const cls = rateClassOf(method, path, policy);
+          if (cls && o.rateLimiter) {
+            const who = c.get('principal')?.sub ?? (cls === 'ingest' ? `token:${(c.req.header('authorization') ?? '').slice(-16)}` : `ip:${clientAddress(c)}`);
+            const wait = o.rateLimiter.take(cls, who);
+            if (wait > 0) {
+              throw new RateLimitedError(cls, wait);
+            }
+          }
           if (!o.enforce || policy.kind === 'public' || policy.kind === 'device') return next();
           const principal = c.get('principal');
           if (!principal) {
@@ -86,4 +97,28 @@ export function securedApp(app: Hono<ApiEnv>, o: SecuredAppOptions): SecuredApp 
     throw new ApiError(denial.status, denial.code, denial.reason);
   };
   return { get: on('GET'), post: on('POST'), put: on('PUT'), delete: on('DELETE'), routes };
+}
+
+/** Which limit a route counts against: sign-in, writes (any non-GET that changes data), or ingest. */
+export function rateClassOf(method: string, path: string, policy: RoutePolicy): RateClass | undefined {
+  if (policy.kind === 'device') return 'ingest';
+  if (path === '/api/auth/dev/token') return 'sign_in';
+  if (method === 'GET') return undefined;
+  if (policy.kind === 'action' && (policy.action.endsWith('.write') || policy.action.endsWith('.delete'))) return 'write';
+  return undefined;
+}
+
+/** The client's address as the proxy in front reports it, else unknown (one shared bucket). */
+export function clientAddress(c: ApiContext): string {
+  return c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || c.req.header('x-real-ip') || 'unknown';
+}
+
+/** 429 with the wait: the error handler copies `retryAfterS` into a Retry-After header. */
+export class RateLimitedError extends ApiError {
+  constructor(
+    readonly rateClass: RateClass,
+    readonly retryAfterS: number,
+  ) {
+    super(429, 'rate_limited', `too many ${rateClass.replace('_', '-')} requests; retry in ${retryAfterS} s`);
+  }
 }
