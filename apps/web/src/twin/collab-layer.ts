@@ -42,8 +42,8 @@ export interface CollabLayer {
 }
 
 const PIN_MARGIN_PX = 24;
-/** Laser dot radius as a share of its distance from the viewer: about 6 px on a 900 px tall view. */
-const LASER_DOT_SHARE = 0.006;
+/** Laser dot radius as a share of its distance from the viewer: about 10 px on a 900 px tall view. */
+const LASER_DOT_SHARE = 0.01;
 
 /**
  * Pins, remote cameras and laser pointers. Pins are HTML over the canvas (fixed pixel size,

@@ -25,8 +25,8 @@ describe('presence → frustum', () => {
     expect(frustumSegments(f)).toHaveLength(8);
   });
   it('sizes frustums with the viewer’s distance, within limits', () => {
-    expect(frustumDepthM(10)).toBe(3);
-    expect(frustumDepthM(500)).toBe(20);
-    expect(frustumDepthM(1e6)).toBe(60);
+    expect(frustumDepthM(10)).toBe(4);
+    expect(frustumDepthM(500)).toBeCloseTo(30, 9);
+    expect(frustumDepthM(1e6)).toBe(80);
   });
 });

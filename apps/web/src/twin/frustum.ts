@@ -42,12 +42,12 @@ export function frustumOf(view: CameraView, o: { depthM: number; aspect?: number
 }
 
 /**
- * How deep to draw a remote camera, from how far the viewer is from it: about 4 % of the
- * distance (so it keeps roughly the same size on screen), never smaller than 3 m nor bigger
- * than 60 m.
+ * How deep to draw a remote camera, from how far the viewer is from it: about 6 % of the
+ * distance (so it keeps roughly the same size on screen, some 50 px on a 900 px tall view),
+ * never smaller than 4 m nor bigger than 80 m.
  */
 export function frustumDepthM(distanceFromViewerM: number): number {
-  return Math.min(60, Math.max(3, distanceFromViewerM * 0.04));
+  return Math.min(80, Math.max(4, distanceFromViewerM * 0.06));
 }
 
 /** The 8 segments of a frustum (apex to each corner, and the rim), for a line system. */
