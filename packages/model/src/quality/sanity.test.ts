@@ -62,6 +62,16 @@ describe('defaultPointLimits (from asset ratings)', () => {
     const lim = pv && limits.get(pv.id);
     expect(lim?.min).toBeLessThan(0);
     expect(lim?.min).toBeGreaterThan(-(lim?.max ?? 0));
+    // A direct green line only ever delivers: 2,000 kW rated → −150 … 3,000 kW.
+    expect(limits.get(pointOf('huaxin-green.p_kw').id)).toEqual({ min: -150, max: 3000 });
+  });
+
+  it('limits bought heat: heat flow one-sided, the GJ counter at most 1.5 × rated kW × 0.0036 GJ/kWh per hour', () => {
+    // tiancheng's steam intake is rated 1,800 kW: 2,700 kW × 0.0036 = 9.72 GJ/h.
+    expect(limits.get(pointOf('tiancheng-heat.heat_kw').id)).toEqual({ min: -135, max: 2700 });
+    const gj = limits.get(pointOf('tiancheng-heat.e_heat_gj').id);
+    expect(gj).toMatchObject({ min: 0, monotonic: true });
+    expect(gj?.maxRatePerS).toBeCloseTo(9.72 / 3600, 12);
   });
 });
 

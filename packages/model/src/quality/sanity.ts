@@ -80,6 +80,9 @@ export function checkReading(reading: Reading, limits: PointLimits | undefined, 
   return { reading: { ...reading, quality: worse(reading.quality, quality) }, reason };
 }
 
+/** 1 kWh = 3.6 MJ. */
+const GJ_PER_KWH = 0.0036;
+
 /**
  * Default limits derived from the park model: power within ±1.5 × ratedKw, SOC and other
  * percentages 0–100, counters ≥ 0 and monotonic with at most 1.5 × ratedKw of energy per
@@ -99,8 +102,9 @@ export function defaultPointLimits(park: Park): Map<number, PointLimits> {
 function limitsOf(point: Point, asset: Asset): PointLimits | undefined {
   const maxKw = asset.rating.ratedKw === undefined ? undefined : asset.rating.ratedKw * POWER_HEADROOM;
   if (point.kind === 'counter') {
-    // Energy counters cannot grow faster than the asset's maximum power.
-    const rate = point.unit === 'kWh' && maxKw !== undefined ? maxKw / SECONDS_PER_HOUR : undefined;
+    // Energy counters cannot grow faster than the asset's maximum power (heat counters in GJ: 0.0036 GJ per kWh).
+    const perKwh = point.unit === 'kWh' ? 1 : point.unit === 'GJ' ? GJ_PER_KWH : undefined;
+    const rate = perKwh !== undefined && maxKw !== undefined ? (maxKw * perKwh) / SECONDS_PER_HOUR : undefined;
     return { min: 0, monotonic: true, ...(rate === undefined ? {} : { maxRatePerS: rate }) };
   }
   switch (point.unit) {
@@ -108,7 +112,7 @@ function limitsOf(point: Point, asset: Asset): PointLimits | undefined {
     case 'kvar': {
       if (maxKw === undefined) return undefined;
       // Generators and loads stay on their side of zero, with 5 % of headroom for meter noise.
-      const oneSided = point.metric === 'p_kw' && (asset.kind === 'pv_inverter' || LOAD_KINDS.has(asset.kind));
+      const oneSided = point.metric === 'p_kw' && (asset.kind === 'pv_inverter' || asset.kind === 'green_line_meter' || LOAD_KINDS.has(asset.kind));
       // A chiller's rating is electrical; its cooling output is COP (≤ 8 here) times that.
       const cooling = point.metric === 'cooling_kw';
       const positive = oneSided || cooling || point.metric === 'heat_kw';
