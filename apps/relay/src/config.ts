@@ -68,7 +68,23 @@ const EnvSchema = z.object({
    * Who may open shared documents. `dev` (default): DEVELOPMENT ONLY — the client states its own
    * principal in the socket handshake, UNVERIFIED; `deny`: nobody. Issue 7 adds verified JWTs.
    */
-  AUTH_MODE: z.enum(['dev', 'deny']).default('dev'),
+  AUTH_MODE: z.enum(['dev', 'oidc', 'deny']).default('dev'),
+  /** `production` refuses the development IdP and marks cookies Secure. */
+  ZCP_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** OIDC issuer (`iss`), audience (`aud`) and JWKS URL, for AUTH_MODE=oidc. */
+  OIDC_ISSUER: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+  /** Where a browser goes to sign in under OIDC (the app's login, which returns with a token). */
+  OIDC_LOGIN_URL: z.string().min(1).optional(),
+  /** Dotted claim paths: roles, parks, enterprises (Keycloak roles: `realm_access.roles`). */
+  AUTH_ROLES_CLAIM: z.string().min(1).default('zcp_roles'),
+  AUTH_PARKS_CLAIM: z.string().min(1).default('zcp_parks'),
+  AUTH_ENTERPRISES_CLAIM: z.string().min(1).default('zcp_enterprises'),
+  /** Development IdP signing key as a private JWK (JSON), so several dev relays accept each other's tokens. */
+  AUTH_DEV_PRIVATE_JWK: z.string().optional(),
+  /** Origins allowed to call the API cross-site, comma-separated; none by default. */
+  CORS_ORIGINS: z.string().default(''),
   /** A shared document with no client for this long is unloaded from memory. */
   DOC_IDLE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** How often each loaded document re-reads its update-log tail (missed bus messages converge). */
@@ -80,6 +96,16 @@ const EnvSchema = z.object({
 });
 
 export type RelayEnv = z.infer<typeof EnvSchema>;
+
+/** How callers prove who they are (docs/SECURITY.md). */
+export interface AuthConfig {
+  mode: 'dev' | 'oidc' | 'deny';
+  production: boolean;
+  oidc?: { issuer: string; audience: string; jwksUrl: string; loginUrl?: string };
+  claims: { roles: string; parks: string; enterprises: string; name: string; team: string };
+  devPrivateJwk?: string;
+  corsOrigins: string[];
+}
 
 export interface RelayConfig {
   host: string;
@@ -99,6 +125,7 @@ export interface RelayConfig {
   rollup: { intervalMs: number; graceMs: number; quietMs: number };
   ingest: { devicesJson: string | undefined; devicesFile: string | undefined; maxBodyBytes: number };
   attachments: { store: 'db' | 'fs'; dir: string; maxBytes: number };
+  auth: AuthConfig;
   collab: CollabConfig;
 }
 
@@ -121,6 +148,14 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
+  const problems: string[] = [];
+  if (e.AUTH_MODE === 'dev' && e.ZCP_ENV === 'production')
+    problems.push(
+      'AUTH_MODE: the development IdP (AUTH_MODE=dev) is refused when ZCP_ENV=production — set AUTH_MODE=oidc with OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL',
+    );
+  if (e.AUTH_MODE === 'oidc')
+    for (const k of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'] as const) if (!e[k]) problems.push(`${k}: required when AUTH_MODE=oidc`);
+  if (problems.length) throw new ConfigError(problems);
   return {
     host: e.HOST,
     port: e.PORT,
@@ -138,8 +173,23 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
     rollup: { intervalMs: e.ROLLUP_INTERVAL_MS, graceMs: e.ROLLUP_GRACE_MS, quietMs: e.ROLLUP_QUIET_MS },
     ingest: { devicesJson: e.INGEST_DEVICES, devicesFile: e.INGEST_DEVICES_FILE, maxBodyBytes: e.INGEST_MAX_BODY_BYTES },
     attachments: { store: e.ATTACHMENT_STORE, dir: e.ATTACHMENT_DIR, maxBytes: e.ATTACHMENT_MAX_BYTES },
+    auth: {
+      mode: e.AUTH_MODE,
+      production: e.ZCP_ENV === 'production',
+      ...(e.AUTH_MODE === 'oidc' &&
+        e.OIDC_ISSUER &&
+        e.OIDC_AUDIENCE &&
+        e.OIDC_JWKS_URL && {
+          oidc: { issuer: e.OIDC_ISSUER, audience: e.OIDC_AUDIENCE, jwksUrl: e.OIDC_JWKS_URL, ...(e.OIDC_LOGIN_URL && { loginUrl: e.OIDC_LOGIN_URL }) },
+        }),
+      claims: { roles: e.AUTH_ROLES_CLAIM, parks: e.AUTH_PARKS_CLAIM, enterprises: e.AUTH_ENTERPRISES_CLAIM, name: 'name', team: 'zcp_team' },
+      ...(e.AUTH_DEV_PRIVATE_JWK && { devPrivateJwk: e.AUTH_DEV_PRIVATE_JWK }),
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
     collab: {
-      authMode: e.AUTH_MODE,
+      authMode: e.AUTH_MODE === 'deny' ? 'deny' : 'dev',
       idleMs: e.DOC_IDLE_MS,
       catchUpIntervalMs: e.DOC_CATCHUP_INTERVAL_MS,
       compactIntervalMs: e.DOC_COMPACT_INTERVAL_MS,

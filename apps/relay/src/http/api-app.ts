@@ -36,7 +36,8 @@ export interface ApiAuth {
   verify(token: string): Promise<Principal>;
   audit?: AuditLog;
   /** DEVELOPMENT ONLY: the built-in IdP's login, token and JWKS routes. */
-  devIdp?: DevIdp;
+  devIdp?: DevIdp | Promise<DevIdp>;
+  loginUrl?: string;
   secureCookies?: boolean;
 }
 
@@ -158,6 +159,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));
   registerAuthRoutes(app, {
     ...(deps.auth?.devIdp && { devIdp: deps.auth.devIdp }),
+    ...(deps.auth?.loginUrl && { loginUrl: deps.auth.loginUrl }),
     ...(deps.auth?.audit && { audit: deps.auth.audit }),
     auditLog: () => deps.auth?.audit ?? createAuditLog(() => deps.store.sql),
     secureCookies: deps.auth?.secureCookies ?? false,

@@ -8,10 +8,12 @@ import type { SecuredApp } from './secured-app.js';
 export const TOKEN_COOKIE = 'zcp_token';
 
 export interface AuthRouteDeps {
-  devIdp?: DevIdp;
+  devIdp?: DevIdp | Promise<DevIdp>;
   audit?: AuditLog;
   /** Query the audit trail (admin, operator). */
   auditLog?: () => AuditLog;
+  /** Where a browser signs in (told by /api/auth/me). */
+  loginUrl?: string;
   /** Whether cookies get the Secure flag (behind HTTPS). */
   secureCookies: boolean;
 }
@@ -33,7 +35,7 @@ const AuditQuery = z.object({
  * `/api/auth/dev/…`.
  */
 export function registerAuthRoutes(app: SecuredApp, deps: AuthRouteDeps): void {
-  app.get('/api/auth/me', (c) => c.json({ principal: c.get('principal') ?? null }));
+  app.get('/api/auth/me', (c) => c.json({ principal: c.get('principal') ?? null, ...(deps.loginUrl && { loginUrl: deps.loginUrl }) }));
 
   app.get('/api/audit', async (c) => {
     const q = AuditQuery.safeParse(c.req.query());
@@ -55,10 +57,11 @@ export function registerAuthRoutes(app: SecuredApp, deps: AuthRouteDeps): void {
     return c.json({ events });
   });
 
-  const idp = deps.devIdp;
-  if (!idp) return;
-  app.get('/api/auth/dev/jwks.json', (c) => c.json(idp.jwks));
-  app.get('/api/auth/dev/login', (c) => {
+  const pending = deps.devIdp;
+  if (!pending) return;
+  app.get('/api/auth/dev/jwks.json', async (c) => c.json((await pending).jwks));
+  app.get('/api/auth/dev/login', async (c) => {
+    const idp = await pending;
     const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     c.header(
       'content-security-policy',
@@ -67,6 +70,7 @@ export function registerAuthRoutes(app: SecuredApp, deps: AuthRouteDeps): void {
     return c.html(renderDevLoginPage(idp.users, c.req.query('next') ?? '/', nonce));
   });
   app.post('/api/auth/dev/token', async (c) => {
+    const idp = await pending;
     const type = c.req.header('content-type') ?? '';
     const raw = type.includes('application/x-www-form-urlencoded')
       ? Object.fromEntries(new URLSearchParams(await c.req.text()))
