@@ -53,6 +53,21 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** Upper bound (ms) of the histogram bucket holding percentile p of the observations between two scrapes. */
+function bucketPercentile(before: string, after: string, name: string, p: number): number | null {
+  const buckets = (text: string) => {
+    const out = new Map<string, number>();
+    for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) out.set(m[1] as string, Number(m[2]));
+    return out;
+  };
+  const b0 = buckets(before);
+  const rows = [...buckets(after)].map(([le, n]) => [le, n - (b0.get(le) ?? 0)] as const);
+  const total = rows.find(([le]) => le === '+Inf')?.[1] ?? 0;
+  if (total === 0) return null;
+  const hit = rows.find(([, n]) => n >= (p / 100) * total);
+  return hit && hit[0] !== '+Inf' ? Number(hit[0]) * 1000 : null;
+}
+
 const park = generatePark({ assets: 10, id: uniqueName('benchcollab') });
 const db = await createTestDatabase('zcp_bench_collab');
 const dir = await mkdtemp(join(tmpdir(), 'zcp-bench-collab-'));
@@ -140,6 +155,7 @@ try {
   const cpu0 = { ticks: 0, at: 0 };
   let rssMaxKb = 0;
   let clientCpu0 = process.cpuUsage();
+  let metrics0 = '';
   const loops = clients.map(async (c, i) => {
     let seq = 0;
     let next = performance.now() + (i / opts.clients) * periodMs;
@@ -154,6 +170,7 @@ try {
         cpu0.ticks = p?.cpuTicks ?? 0;
         cpu0.at = performance.now();
         clientCpu0 = process.cpuUsage();
+        metrics0 = await relay.scrapeMetrics();
       }
       sentAt.set(`${i}:${text}`, t);
       c.store.update(own[i] as string, { text }, c.actor);
@@ -190,6 +207,12 @@ try {
     p90_ms: round(percentile(latencies, 90)),
     p99_ms: round(percentile(latencies, 99)),
     max_ms: round(latencies[latencies.length - 1] ?? Number.NaN),
+    /** Relay side only: arrival of a client update → its commit (then broadcast + ack), bucket upper bounds. */
+    relay_commit_p50_ms: bucketPercentile(metrics0, metrics, 'zcp_relay_collab_update_commit_seconds', 50),
+    relay_commit_p99_ms: bucketPercentile(metrics0, metrics, 'zcp_relay_collab_update_commit_seconds', 99),
+    /** Of which the storage transaction itself (group commit), bucket upper bounds. */
+    relay_store_p50_ms: bucketPercentile(metrics0, metrics, 'zcp_relay_collab_store_seconds', 50),
+    relay_store_p99_ms: bucketPercentile(metrics0, metrics, 'zcp_relay_collab_store_seconds', 99),
     relay_cpu_pct: round(cpuPct),
     /** This process: the simulated clients (socket.io-client decoding and Yjs applying for all N). */
     clients_cpu_pct: round(((clientCpu.user + clientCpu.system) / 1e6 / windowS) * 100),

@@ -44,6 +44,12 @@ export function createCollabMetrics(registry: Registry) {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    arrivalToCommitSeconds: new Histogram({
+      name: 'zcp_relay_collab_update_commit_seconds',
+      help: 'A client update from its arrival at the relay to the commit that stored it (queueing + storage); it is broadcast and acknowledged right after',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     compactions: new Counter({ name: 'zcp_relay_collab_compactions_total', help: 'Update logs merged into a snapshot', registers: [registry] }),
     refusals: new Counter({
       name: 'zcp_relay_collab_refusals_total',
@@ -63,6 +69,9 @@ export function createCollabMetrics(registry: Registry) {
         },
         onRefuse(ctx) {
           metrics.refusals.inc({ stage: ctx.stage, code: ctx.code });
+        },
+        afterStoreUpdates({ arrivalToCommitMs }) {
+          for (const ms of arrivalToCommitMs) metrics.arrivalToCommitSeconds.observe(ms / 1000);
         },
         afterLoadDocument({ bytes }) {
           metrics.docStateBytes.observe(bytes);

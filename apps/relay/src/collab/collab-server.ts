@@ -136,7 +136,7 @@ export function createCollabServer(o: CollabServerOptions): CollabServer {
       },
       store: (updates) => storeLog({ doc: d, updates }),
       fetch: (sinceSeq): Promise<LogTail> => fetchLog({ doc: d, sinceSeq }),
-      afterStore: (stored) => each('afterStoreUpdates', { doc: d, stored }),
+      afterStore: (stored, arrivalToCommitMs) => each('afterStoreUpdates', { doc: d, stored, arrivalToCommitMs }),
       localAwareness: (update) => each('onLocalAwareness', { doc: d, update }),
       onError: (what, err) => each('onError', { key, what, err }),
       onStorageFailed: () => dropDoc(d, { code: CollabCloseCode.storageFailed, message: 'storage failed; re-open to re-sync' }),

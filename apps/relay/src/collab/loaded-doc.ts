@@ -16,7 +16,8 @@ export interface LoadedDocDeps {
   broadcast: DocBroadcast;
   store(updates: readonly Uint8Array[]): Promise<number[]>;
   fetch(sinceSeq: number): Promise<LogTail>;
-  afterStore(stored: readonly StoredUpdate[]): void;
+  /** After a commit: the stored updates, and for each queued client update the ms from its arrival to the commit. */
+  afterStore(stored: readonly StoredUpdate[], arrivalToCommitMs: readonly number[]): void;
   localAwareness(update: Uint8Array): void;
   onError(what: string, err: unknown): void;
   /** A failed store leaves memory ahead of the database: the core closes and drops the document. */
@@ -39,6 +40,8 @@ interface WriteEntry {
   /** Bytes to store; undefined when the update changed nothing (acked after earlier writes commit). */
   bytes: Uint8Array | undefined;
   socketId: string;
+  /** performance.now() when the client's message arrived. */
+  receivedAt: number;
   resolve(ack: DocSyncAck): void;
 }
 
@@ -161,6 +164,7 @@ export class LoadedDoc implements DocHandle {
    */
   applyClientUpdate(update: Uint8Array, socketId: string): Promise<DocSyncAck> {
     if (this.closed) return Promise.resolve({ ok: false, code: 'not_open', message: 'document closed on this relay' });
+    const receivedAt = performance.now();
     this.captured = undefined;
     try {
       Y.applyUpdate(this.doc, update, { kind: 'client', socketId } satisfies Origin);
@@ -175,7 +179,7 @@ export class LoadedDoc implements DocHandle {
     this.captured = undefined;
     if (pending) this.requestCatchUp('pending structs after a client update');
     return new Promise((resolve) => {
-      this.queue.push({ bytes, socketId, resolve });
+      this.queue.push({ bytes, socketId, receivedAt, resolve });
       // Cleared in a then-callback: drain may finish synchronously (nothing to store).
       this.writing ??= this.drain().finally(() => {
         this.writing = undefined;
@@ -299,7 +303,11 @@ export class LoadedDoc implements DocHandle {
       const only = toStore.length === 1 ? toStore[0] : undefined;
       if (only) this.deps.broadcast.sync(encodeSyncMessage({ type: 'update', update: only.bytes }), only.socketId);
       else if (toStore.length > 1) this.deps.broadcast.sync(encodeSyncMessage({ type: 'update', update: Y.mergeUpdates(toStore.map((e) => e.bytes)) }));
-      if (stored.length > 0) this.deps.afterStore(stored);
+      const committedAt = performance.now();
+      this.deps.afterStore(
+        stored,
+        batch.map((e) => committedAt - e.receivedAt),
+      );
       for (const e of batch) e.resolve({ ok: true });
     }
   }

@@ -102,8 +102,12 @@ export interface CollabExtension {
   onFetchUpdates?(ctx: { doc: DocHandle; sinceSeq: number }): Promise<LogTail>;
   /** First extension that has it stores updates, in order, in one transaction; resolves with their seqs once committed. */
   onStoreUpdates?(ctx: { doc: DocHandle; updates: readonly Uint8Array[] }): Promise<number[]>;
-  /** After a commit: the stored updates with their numbers (the bridge publishes them). */
-  afterStoreUpdates?(ctx: { doc: DocHandle; stored: readonly StoredUpdate[] }): void;
+  /**
+   * After a commit: the stored updates with their numbers (the bridge publishes them; may be
+   * empty when the batch only acknowledged updates that changed nothing), and for each client
+   * message of the batch the time from its arrival to the commit.
+   */
+  afterStoreUpdates?(ctx: { doc: DocHandle; stored: readonly StoredUpdate[]; arrivalToCommitMs: readonly number[] }): void;
   /** An awareness change made by a client of this relay (the bridge publishes it). */
   onLocalAwareness?(ctx: { doc: DocHandle; update: Uint8Array }): void;
   afterLoadDocument?(ctx: { doc: DocHandle; ms: number; bytes: number; updates: number }): void;
