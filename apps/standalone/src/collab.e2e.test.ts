@@ -200,16 +200,35 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
 
     await a.context.setOffline(true);
     await expect.poll(() => a.page.getByTestId('sync-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('offline');
-    const chiller = park.assets.find((x) => x.kind === 'chiller') ?? park.assets[0];
-    if (!chiller) throw new Error('empty park');
-    await a.page.evaluate((assetId) => (window as unknown as { __twin: CollabHook }).__twin.pickAsset(assetId), chiller.id);
-    await a.page.getByTestId('asset-annotate').click();
+    // A point on the ground, not an asset: "new annotation", then a tap on empty ground.
+    await a.page.getByTestId('tab-notes').click();
+    await a.page.getByTestId('notes-new').click();
+    await expect.poll(() => a.page.getByTestId('pick-banner').isVisible()).toBe(true);
+    const canvas = await a.page.getByTestId('twin-canvas').boundingBox();
+    if (!canvas) throw new Error('no canvas');
+    await a.page.mouse.click(canvas.x + 40, canvas.y + canvas.height - 40);
+    await expect.poll(() => a.page.getByTestId('annotation-form').textContent()).toContain('场景中的点');
     await a.page.getByTestId('annotation-title-input').fill('地下室冷机异响（离线记录）');
     await a.page.getByTestId('category-observation').click();
     await a.page.getByTestId('annotation-save').click();
     await expect.poll(() => a.page.getByTestId('sync-status').textContent()).toMatch(/离线 — \d+ 项更改待同步/);
     expect(Number(await a.page.getByTestId('sync-status').getAttribute('data-pending'))).toBeGreaterThan(0);
     await a.page.screenshot({ path: `${ARTIFACTS}collab-offline-pending.png` });
+    // Kept in the browser (y-indexeddb), so a closed tab would not lose it either.
+    const storedUpdates = await a.page.evaluate(
+      (name) =>
+        new Promise<number>((resolve, reject) => {
+          const req = indexedDB.open(name);
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const count = req.result.transaction('updates', 'readonly').objectStore('updates').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => reject(count.error);
+          };
+        }),
+      `zcp:${park.id}:park`,
+    );
+    expect(storedUpdates).toBeGreaterThan(0);
     await b.page.waitForTimeout(1000);
     expect(await b.page.getByTestId('annotation-item').filter({ hasText: '地下室冷机异响' }).count()).toBe(0);
 

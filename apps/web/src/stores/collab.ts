@@ -120,8 +120,24 @@ export const useCollabStore = defineStore('collab', () => {
     };
     p.awareness.on('change', onAwareness);
     cleanups.push(() => p.awareness.off('change', onAwareness));
-    p.awareness.setLocalState({ user: userState(), pointer: null, selectedAssetId: useSelectionStore().assetId, presenting: false });
+    p.awareness.setLocalState(freshPresence());
     onAwareness();
+    // Closing the tab: say goodbye at once, rather than linger as a ghost until awareness times out.
+    const onHide = () => p.awareness.setLocalState(null);
+    const onShow = (e: PageTransitionEvent) => {
+      if (e.persisted) p.awareness.setLocalState(freshPresence());
+    };
+    window.addEventListener('pagehide', onHide);
+    window.addEventListener('pageshow', onShow);
+    cleanups.push(() => {
+      window.removeEventListener('pagehide', onHide);
+      window.removeEventListener('pageshow', onShow);
+    });
+  }
+
+  function freshPresence(): PresenceState {
+    const camera = bridge?.view();
+    return { user: userState(), pointer: null, selectedAssetId: useSelectionStore().assetId, presenting: presenting.value, ...(camera ? { camera } : {}) };
   }
 
   function stop(): void {
