@@ -68,8 +68,9 @@ export function routePolicies(deps: PolicyDeps): Record<RouteKey, RoutePolicy> {
       kind: 'action',
       action: 'carbon.write',
       target: async (c) => {
-        const body = (await c.req.json().catch(() => ({}))) as { enterpriseId?: unknown };
-        return { parkId: c.req.param('parkId') ?? '', enterpriseId: typeof body.enterpriseId === 'string' ? body.enterpriseId : null };
+        const body: unknown = await c.req.json().catch(() => undefined);
+        const enterpriseId = typeof body === 'object' && body !== null && 'enterpriseId' in body ? body.enterpriseId : undefined;
+        return { parkId: c.req.param('parkId') ?? '', enterpriseId: typeof enterpriseId === 'string' ? enterpriseId : null };
       },
     },
     'POST /api/carbon/parks/:parkId/ledger/entries/:entryId/reproduce': {
