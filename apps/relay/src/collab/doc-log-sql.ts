@@ -35,29 +35,31 @@ export async function readLogTail(sql: SqlClient, key: string, sinceSeq: number)
 }
 
 /**
- * Appends updates in one transaction and returns their numbers. The upsert on collab_docs takes
- * the numbers and holds that row's lock until commit, so one document's numbers commit in order.
+ * Appends updates and returns their numbers, in ONE statement (one round trip, its own
+ * transaction): the upsert on collab_docs takes the numbers and holds that row's lock until the
+ * statement commits, so one document's numbers commit in order.
  */
 export async function appendUpdates(sql: SqlClient, key: string, updates: readonly Uint8Array[]): Promise<number[]> {
   if (updates.length === 0) return [];
-  return sql.transaction(async (tx) => {
-    const [row] = await tx.query<{ last: number }>(
-      `insert into collab_docs (doc_key, last_seq) values ($1, $2::bigint)
-       on conflict (doc_key) do update set last_seq = collab_docs.last_seq + excluded.last_seq
-       returning last_seq::float8 as last`,
-      [key, updates.length],
-    );
-    const last = Number(row?.last);
-    const first = last - updates.length + 1;
-    const values: string[] = [];
-    const params: unknown[] = [key];
-    updates.forEach((u, i) => {
-      params.push(first + i, u);
-      values.push(`($1, $${params.length - 1}::bigint, $${params.length}::bytea)`);
-    });
-    await tx.query(`insert into collab_doc_updates (doc_key, seq, update) values ${values.join(', ')}`, params);
-    return updates.map((_, i) => first + i);
+  const params: unknown[] = [key, updates.length];
+  const values = updates.map((u, i) => {
+    params.push(u);
+    return `(${i + 1}, $${params.length}::bytea)`;
   });
+  const rows = await sql.query<{ seq: number }>(
+    `with n as (
+       insert into collab_docs (doc_key, last_seq) values ($1, $2::bigint)
+       on conflict (doc_key) do update set last_seq = collab_docs.last_seq + excluded.last_seq
+       returning last_seq
+     )
+     insert into collab_doc_updates (doc_key, seq, update)
+     select $1, n.last_seq - $2::bigint + v.ord, v.bytes from n, (values ${values.join(', ')}) as v(ord, bytes)
+     returning seq::float8 as seq`,
+    params,
+  );
+  const seqs = rows.map((r) => Number(r.seq)).sort((x, y) => x - y);
+  if (seqs.length !== updates.length) throw new Error(`stored ${seqs.length} of ${updates.length} updates`);
+  return seqs;
 }
 
 export interface CompactionResult {
