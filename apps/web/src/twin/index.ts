@@ -6,6 +6,7 @@ import { Color3, Color4, DirectionalLight, Engine, HemisphericLight, type Mesh, 
 import { createCameraRig } from './camera.js';
 import { createCollabLayer, type LaserSpec, type PeerCameraSpec, type PinSpec } from './collab-layer.js';
 import { createLabelLayer, type LabelSpec } from './labels.js';
+import { attachPressAndHold } from './press-and-hold.js';
 import { createSelectionMarker } from './selection-marker.js';
 import { computePads, createBuildings, createGround, type Pad } from './site.js';
 import { orbitOfView, rayGround, viewOfOrbit, worldToPark } from './view-math.js';
@@ -74,9 +75,6 @@ export interface Twin {
 }
 
 const RECOLOUR_INTERVAL_MS = 250;
-/** Hold this long without moving to switch the laser pointer on. */
-const LASER_HOLD_MS = 450;
-const LASER_SLOP_PX = 8;
 const PRESENTER_MARK_HEX = '#ffb020';
 const MAX_PIXEL_RATIO = 2;
 
@@ -161,79 +159,21 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
     return g ? { assetId: null, point: worldToPark(g) } : null;
   };
 
-  // Click-and-hold: a laser pointer for everyone. Holding still switches it on (the camera
-  // stops taking that pointer); moving first makes it an ordinary drag.
-  let hold: { id: number; x: number; y: number; timer: ReturnType<typeof setTimeout> } | null = null;
-  let laserPointer: number | null = null;
-  let suppressTap = false;
-  const cssXY = (e: PointerEvent) => {
-    const r = canvas.getBoundingClientRect();
-    return { x: e.clientX - r.left, y: e.clientY - r.top };
-  };
-  const endLaser = () => {
-    if (laserPointer === null) return;
-    laserPointer = null;
-    rig.camera.attachControl(canvas, true);
-    o.onLaser?.(null);
-  };
-  const onDown = (e: PointerEvent) => {
-    o.onGesture?.();
-    if (!e.isPrimary || (e.pointerType === 'mouse' && e.button !== 0)) return;
-    if (hold) clearTimeout(hold.timer);
-    const p = cssXY(e);
-    hold = {
-      id: e.pointerId,
-      ...p,
-      timer: setTimeout(() => {
-        if (!hold) return;
-        laserPointer = hold.id;
-        suppressTap = true;
-        rig.camera.detachControl();
-        o.onLaser?.(pickPoint(hold.x, hold.y)?.point ?? null);
-        markDirty();
-      }, LASER_HOLD_MS),
-    };
-  };
-  const onMove = (e: PointerEvent) => {
-    if (laserPointer === e.pointerId) {
-      const p = cssXY(e);
-      const hit = pickPoint(p.x, p.y);
-      if (hit) o.onLaser?.(hit.point);
-      return;
-    }
-    if (hold && hold.id === e.pointerId) {
-      const p = cssXY(e);
-      if (Math.hypot(p.x - hold.x, p.y - hold.y) > LASER_SLOP_PX) {
-        clearTimeout(hold.timer);
-        hold = null;
-      }
-    }
-  };
-  const onUp = (e: PointerEvent) => {
-    if (hold && hold.id === e.pointerId) {
-      clearTimeout(hold.timer);
-      hold = null;
-    }
-    if (laserPointer === e.pointerId) endLaser();
-  };
-  const onWheel = () => o.onGesture?.();
-  canvas.addEventListener('pointerdown', onDown);
-  window.addEventListener('pointermove', onMove, { passive: true });
-  window.addEventListener('pointerup', onUp);
-  window.addEventListener('pointercancel', onUp);
-  canvas.addEventListener('wheel', onWheel, { passive: true });
-
-  scene.onPointerObservable.add((pi) => {
-    if (pi.type !== PointerEventTypes.POINTERTAP) return;
-    if (suppressTap) {
-      suppressTap = false;
-      return;
-    }
-    o.onPick(pickCss(scene.pointerX, scene.pointerY), { x: scene.pointerX, y: scene.pointerY });
+  const hold = attachPressAndHold(canvas, {
+    pick: (x, y) => pickPoint(x, y)?.point ?? null,
+    onLaser: (p) => {
+      o.onLaser?.(p);
+      markDirty();
+    },
+    onGesture: () => o.onGesture?.(),
+    // While the laser is held the camera must not orbit with that pointer.
+    onHoldStart: () => rig.camera.detachControl(),
+    onHoldEnd: () => rig.camera.attachControl(canvas, true),
   });
   scene.onPointerObservable.add((pi) => {
-    // A tap only follows a pointer down; a fresh press re-arms it after a laser.
-    if (pi.type === PointerEventTypes.POINTERDOWN && laserPointer === null) suppressTap = false;
+    if (pi.type === PointerEventTypes.POINTERDOWN) hold.pressed();
+    if (pi.type !== PointerEventTypes.POINTERTAP || hold.consumeTap()) return;
+    o.onPick(pickCss(scene.pointerX, scene.pointerY), { x: scene.pointerX, y: scene.pointerY });
   });
 
   const collab = o.pinLayer ? createCollabLayer(scene, o.pinLayer, (id) => o.onPinClick?.(id)) : null;
@@ -374,12 +314,7 @@ export function createTwin(canvas: HTMLCanvasElement, o: TwinOptions): Twin {
       clearTimeout(flushTimer);
       resize.disconnect();
       for (const type of INPUT_EVENTS) canvas.removeEventListener(type, kick);
-      if (hold) clearTimeout(hold.timer);
-      canvas.removeEventListener('pointerdown', onDown);
-      window.removeEventListener('pointermove', onMove);
-      window.removeEventListener('pointerup', onUp);
-      window.removeEventListener('pointercancel', onUp);
-      canvas.removeEventListener('wheel', onWheel);
+      hold.dispose();
       collab?.dispose();
       labels.dispose();
       engine.stopRenderLoop();
