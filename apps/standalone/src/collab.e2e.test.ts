@@ -185,11 +185,19 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
     await b.page.getByTestId('leave-follow').click();
     await expect.poll(() => b.page.getByTestId('follow-banner').count()).toBe(0);
 
+    // "Who am I": B renames; the socket reconnects with the new identity and A sees it.
+    await b.page.getByTestId('presence-me').click();
+    await b.page.getByTestId('identity-name').fill('Li Na (QA)');
+    await b.page.getByTestId('identity-save').click();
+    await expect.poll(() => a.page.locator('[data-testid="presence-avatar"][data-name="Li Na (QA)"]').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => b.page.getByTestId('sync-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('synced');
+    expect(await b.page.evaluate(() => JSON.parse(localStorage.getItem('zcp.identity') ?? '{}').name)).toBe('Li Na (QA)');
+
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
     await a.context.close();
     await b.context.close();
-  }, 150_000);
+  }, 180_000);
 
   it('offline: an annotation made without a connection is kept, shown as pending, and reaches the other on reconnect', async () => {
     const a = await person(browser, { sub: 'e2e-field', name: '赵工', team: '设备' }, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });

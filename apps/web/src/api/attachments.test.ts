@@ -13,8 +13,9 @@ describe('photo upload', () => {
     const stored = await uploadAttachment('demo park', png(), '泵.png', fetchFn);
     expect(stored).toEqual({ id: 'a1', contentType: 'image/png', bytes: 11 });
     expect(calls[0]?.url).toBe(`/api/parks/demo%20park/attachments?name=${encodeURIComponent('泵.png')}`);
-    expect(calls[0]?.init?.method).toBe('POST');
-    expect((calls[0]?.init?.headers as Record<string, string>)['content-type']).toBe('image/png');
+    const init = calls[0]?.init;
+    expect(init?.method).toBe('POST');
+    expect(new Headers(init?.headers).get('content-type')).toBe('image/png');
   });
   it('says why it failed: offline, too large, wrong type, or the relay’s reason', async () => {
     const offline = (async () => {
