@@ -91,16 +91,17 @@ export function routeTableOf(app: Hono<ApiEnv>): SecuredApp['routes'] {
 
 export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const hono = new Hono<ApiEnv>();
-  // Security headers on every answer; API answers may load nothing (HTML routes set their own CSP).
+  // Security headers on every API answer; API answers may load nothing (HTML routes set their own
+  // CSP). Only under /api: this app is mounted at the root of the relay, whose web app has its own.
   hono.use(
-    '*',
+    '/api/*',
     secureHeaders({
       crossOriginResourcePolicy: 'same-origin',
       referrerPolicy: 'no-referrer',
       strictTransportSecurity: deps.auth?.secureCookies ? 'max-age=31536000; includeSubDomains' : false,
     }),
   );
-  hono.use('*', async (c, next) => {
+  hono.use('/api/*', async (c, next) => {
     await next();
     if (!c.res.headers.has('content-security-policy')) c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
@@ -115,7 +116,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   });
   hono.use('/api/*', (c, next) => (c.req.method === 'GET' || OWN_BODY_LIMIT.test(c.req.path) ? next() : limitJson(c, next)));
   const attachments = deps.attachments ?? createSqlBlobStore(() => deps.store.sql);
-  hono.use('*', async (c, next) => {
+  hono.use('/api/*', async (c, next) => {
     c.set('principal', undefined);
     c.set('authError', undefined);
     c.set('mask', 'none');
@@ -231,7 +232,12 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
       app,
       () => deps.parks.list().map((e) => e.index.park),
       {
-        ...deps.ingest,
+        // Not spread: the relay's ingest deps hold the bus behind a getter valid only once started.
+        get bus() {
+          return (deps.ingest as IngestDeps).bus;
+        },
+        ...(deps.ingest.maxBodyBytes !== undefined && { maxBodyBytes: deps.ingest.maxBodyBytes }),
+        ...(deps.ingest.maxRows !== undefined && { maxRows: deps.ingest.maxRows }),
         devices: anyDeviceAuthenticator([deps.ingest.devices, credentials]),
         onIngest: (summary) => {
           deps.ingest?.onIngest?.(summary);
