@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type Bus, type Consumer, connectNatsBus, createMemoryBus, type Subscription } from '@zcp/bus';
-import { type Park, type RelayStatus, roomOfPark, SocketEvent } from '@zcp/model';
+import type { Park, RelayStatus } from '@zcp/model';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -216,9 +216,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
       for (const entry of parks.list()) {
         const park = entry.index.park;
         subscriptions.push(subscribeLive(park, bus, entry.live, logger));
-        liveCarbon.push(
-          await startLiveCarbon({ park, bus, logger, now, onWindow: (w) => fanout?.io.to(roomOfPark(park.id)).emit(SocketEvent.carbonWindow, w) }),
-        );
+        liveCarbon.push(await startLiveCarbon({ park, bus, logger, now, onWindow: (w) => fanout?.emitCarbonWindow(w) }));
         consumers.push(
           ...(await startStorageWorkers({
             park,

@@ -197,6 +197,7 @@ export {
   type PointValueTuple,
   type RelayStatus,
   roomOfPark,
+  roomOfParkView,
   type ServerToClientEvents,
   SocketEvent,
   type StateDelta,

@@ -34,6 +34,12 @@ export const SocketEvent = {
 } as const;
 
 export const roomOfPark = (parkId: string) => `park:${parkId}`;
+/**
+ * A masked view of a park's room (issue 7): sockets of principals who may not see every
+ * enterprise join this instead of `roomOfPark`, and get only what their view shows — `agg`
+ * (executives: park-level only) or `e:{ids}` (their enterprises and park-level).
+ */
+export const roomOfParkView = (parkId: string, view: string) => `park:${parkId}#${view}`;
 
 /** One point's latest value: [pointId, ts epoch ms, value, quality code]. */
 export type PointValueTuple = [pointId: number, ts: number, value: number, quality: number];
