@@ -199,7 +199,7 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
     await b.context.close();
   }, 180_000);
 
-  it('offline: an annotation made without a connection is kept, shown as pending, and reaches the other on reconnect', async () => {
+  it('offline: an annotation and its photo made without a connection are kept, shown as pending, and reach the other on reconnect', async () => {
     const a = await person(browser, { sub: 'e2e-field', name: '赵工', team: '设备' }, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const b = await person(browser, { sub: 'e2e-office', name: '钱工', team: '运维' }, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     await open(a.page, url);
@@ -237,13 +237,35 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
       `zcp:${park.id}:park`,
     );
     expect(storedUpdates).toBeGreaterThan(0);
+    // A photo taken offline waits in the browser's photo queue.
+    await a.page.getByTestId('photo-input').setInputFiles({ name: 'chiller.png', mimeType: 'image/png', buffer: photoPng() });
+    await expect.poll(() => a.page.getByTestId('photo-queued').count(), { timeout: 10_000 }).toBe(1);
+    expect(await a.page.getByTestId('photo-thumb').count()).toBe(0);
     await b.page.waitForTimeout(1000);
     expect(await b.page.getByTestId('annotation-item').filter({ hasText: '地下室冷机异响' }).count()).toBe(0);
 
     await a.context.setOffline(false);
     await expect.poll(() => a.page.getByTestId('sync-status').getAttribute('data-pending'), { timeout: 20_000 }).toBe('0');
     await expect.poll(() => a.page.getByTestId('sync-status').getAttribute('data-status')).toBe('synced');
-    await expect.poll(() => b.page.getByTestId('annotation-item').filter({ hasText: '地下室冷机异响' }).count(), { timeout: 10_000 }).toBe(1);
+    // …and is back among the people here at once (not after the 15 s awareness renewal).
+    await expect.poll(() => b.page.locator('[data-testid="presence-avatar"][data-name="赵工"]').count(), { timeout: 5_000 }).toBe(1);
+    const item = b.page.getByTestId('annotation-item').filter({ hasText: '地下室冷机异响' });
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
+    // Back online, the queued photo uploads by itself and reaches the other side too.
+    await expect.poll(() => a.page.getByTestId('photo-thumb').count(), { timeout: 20_000 }).toBe(1);
+    expect(await a.page.getByTestId('photo-queued').count()).toBe(0);
+    await item.click();
+    await expect
+      .poll(
+        () =>
+          b.page
+            .getByTestId('photo-thumb')
+            .locator('img')
+            .evaluate((el) => (el as HTMLImageElement).naturalWidth),
+        { timeout: 10_000 },
+      )
+      .toBe(64);
+    await b.page.screenshot({ path: `${ARTIFACTS}collab-offline-merged.png` });
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
     await a.context.close();

@@ -214,6 +214,7 @@ const zh = {
       photos: '照片',
       addPhoto: '＋ 添加照片',
       uploading: '正在上传照片…',
+      queued: '待上传',
       created: '{name} 创建于 {time}',
       edited: '{name} 修改于 {time}',
       due: '截止 {date}',
@@ -227,7 +228,7 @@ const zh = {
       title: '现场照片 · {name}',
       ground: '现场照片',
       failed: '照片上传失败：{reason}',
-      offline: '离线时无法上传照片，标注已保存，联网后可补充照片',
+      queued: '照片已保存在本机，联网后自动上传',
     },
   },
   sync: {
@@ -448,6 +449,7 @@ const en: Messages = {
       photos: 'Photos',
       addPhoto: '＋ Add photo',
       uploading: 'Uploading photo…',
+      queued: 'Waiting to upload',
       created: 'Created by {name}, {time}',
       edited: 'Edited by {name}, {time}',
       due: 'Due {date}',
@@ -461,7 +463,7 @@ const en: Messages = {
       title: 'Site photo · {name}',
       ground: 'Site photo',
       failed: 'Photo upload failed: {reason}',
-      offline: 'Photos cannot be uploaded offline; the annotation is saved, add the photo once back online',
+      queued: 'Photo kept on this device; it uploads by itself when back online',
     },
   },
   sync: {

@@ -3,8 +3,9 @@ import { type Annotation, type AnnotationStatus, type CameraView, PARK_DOC_ID, t
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { preparePhoto, uploadAttachment } from '../api/attachments.js';
+import { preparePhoto, UploadError, uploadAttachment } from '../api/attachments.js';
 import type { LiveSocket } from '../api/live-client.js';
+import { openPhotoQueue, type PhotoQueue } from '../api/photo-queue.js';
 import { type AnnotationFilterState, emptyFilter, visibleAnnotations } from '../collab/filters.js';
 import { type Identity, loadIdentity, saveIdentity, teamColour } from '../collab/identity.js';
 import { otherPeers, type Peer, presenterToFollow } from '../collab/presence.js';
@@ -100,6 +101,12 @@ export const useCollabStore = defineStore('collab', () => {
     cleanups.push(store.observe(refresh));
     refresh();
     const onStatus = (s: DocProviderStatus) => {
+      // Back after a disconnect: the relay told the others we left (a newer awareness clock than
+      // ours), so re-announce with a fresh clock or they would ignore us until the 15 s renewal.
+      if (s === 'synced' && status.value !== 'synced') {
+        const mine = p.awareness.getLocalState();
+        if (mine) p.awareness.setLocalState({ ...mine });
+      }
       status.value = s;
       access.value = p.access;
       refusal.value = s === 'refused' && p.refusal ? `${p.refusal.code}: ${p.refusal.message}` : null;
@@ -115,6 +122,7 @@ export const useCollabStore = defineStore('collab', () => {
     });
     onStatus(p.status);
     onPending(p.pending);
+    void refreshQueued().catch(() => undefined);
     const onAwareness = () => {
       peersAll.value = presenceOf(p.awareness);
     };
@@ -255,21 +263,77 @@ export const useCollabStore = defineStore('collab', () => {
     guard(() => store?.remove(id));
     if (openId.value === id) openId.value = null;
   }
-  /** Uploads a photo and attaches it; rejects with the reason (offline, too large …). */
-  async function attachPhoto(id: string, file: Blob, name?: string): Promise<void> {
+  /**
+   * Uploads a photo and attaches it. Offline, the photo is kept in the browser's photo queue and
+   * uploaded (then attached) when the connection returns: resolves 'queued'. Rejects with the
+   * reason for anything else (too large, not a photo, refused by the relay).
+   */
+  async function attachPhoto(id: string, file: Blob, name?: string): Promise<'attached' | 'queued'> {
     if (!parkId) throw new Error('no park');
     const body = await preparePhoto(file);
-    const stored = await uploadAttachment(parkId, body, name);
+    try {
+      await uploadAndAttach(parkId, id, body, name, Date.now());
+      return 'attached';
+    } catch (err) {
+      if (!(err instanceof UploadError && err.code === 'offline')) throw err;
+      await photoQueue().add({ parkId, annotationId: id, blob: body, ...(name ? { name } : {}), at: Date.now() });
+      await refreshQueued();
+      return 'queued';
+    }
+  }
+
+  async function uploadAndAttach(park: string, id: string, body: Blob, name: string | undefined, at: number): Promise<void> {
+    const stored = await uploadAttachment(park, body, name);
     guard(() =>
       store?.addAttachment(id, {
         id: stored.id,
         contentType: stored.contentType,
         bytes: stored.bytes,
         ...(name ? { name: name.slice(0, 200) } : {}),
-        created: { by: identity.value.sub, name: identity.value.name, at: Date.now() },
+        created: { by: identity.value.sub, name: identity.value.name, at },
       }),
     );
   }
+
+  let queue: PhotoQueue | null = null;
+  const photoQueue = () => {
+    queue ??= openPhotoQueue();
+    return queue;
+  };
+  /** Photos waiting to upload, per annotation id. */
+  const queuedPhotos = shallowRef<ReadonlyMap<string, number>>(new Map());
+  async function refreshQueued(): Promise<void> {
+    if (!parkId) return;
+    const counts = new Map<string, number>();
+    for (const p of await photoQueue().list(parkId)) counts.set(p.annotationId, (counts.get(p.annotationId) ?? 0) + 1);
+    queuedPhotos.value = counts;
+  }
+  let draining = false;
+  /** Uploads queued photos, oldest first; stops at the first that still cannot reach the relay. */
+  async function drainPhotos(): Promise<void> {
+    if (!parkId || draining) return;
+    draining = true;
+    try {
+      for (const p of await photoQueue().list(parkId)) {
+        try {
+          await uploadAndAttach(p.parkId, p.annotationId, p.blob, p.name, p.at);
+        } catch (err) {
+          if (err instanceof UploadError && err.code === 'offline') break;
+          // Refused for good (the annotation was deleted, the type is not allowed …): drop it, say why.
+          lastError.value = err instanceof Error ? err.message : String(err);
+        }
+        if (p.key !== undefined) await photoQueue().remove(p.key);
+      }
+    } catch (err) {
+      lastError.value = err instanceof Error ? err.message : String(err);
+    } finally {
+      draining = false;
+      await refreshQueued().catch(() => undefined);
+    }
+  }
+  watch(status, (s) => {
+    if (s === 'synced') void drainPhotos();
+  });
 
   /** Opens an annotation: the panel shows it, the camera flies to its view, its asset is selected. */
   function open(id: string | null, fly = true): void {
@@ -307,9 +371,9 @@ export const useCollabStore = defineStore('collab', () => {
   /**
    * The phone's one-thumb flow: a photo annotation on the selected asset, or on what is in
    * front of the camera. Creates the annotation first (it is kept offline too), then uploads
-   * the photo; rejects with the upload's reason (the annotation stays).
+   * the photo, or queues it while offline; rejects with the upload's reason (the annotation stays).
    */
-  async function photoAnnotation(file: Blob, titleOf: (assetId: string | null) => string): Promise<string | undefined> {
+  async function photoAnnotation(file: Blob, titleOf: (assetId: string | null) => string): Promise<'attached' | 'queued' | undefined> {
     const selected = useSelectionStore().assetId;
     const draft = selected
       ? draftForAsset(selected)
@@ -330,8 +394,7 @@ export const useCollabStore = defineStore('collab', () => {
     });
     if (!id) return undefined;
     open(id, false);
-    await attachPhoto(id, file, file instanceof File ? file.name : undefined);
-    return id;
+    return attachPhoto(id, file, file instanceof File ? file.name : undefined);
   }
 
   return {
@@ -379,6 +442,8 @@ export const useCollabStore = defineStore('collab', () => {
     comment,
     remove,
     attachPhoto,
+    queuedPhotos,
+    drainPhotos,
     open,
     userColour: computed(() => teamColour(identity.value.team)),
   };
