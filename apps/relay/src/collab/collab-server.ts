@@ -220,7 +220,7 @@ export function createCollabServer(o: CollabServerOptions): CollabServer {
     socket.on(SocketEvent.docSync, async (ref, msg, ack) => {
       const reply: (r: DocSyncAck) => void = typeof ack === 'function' ? ack : () => {};
       const s = sessionOf(socket, ref);
-      const sub = loaded.get((s as { key?: string }).key ?? '')?.sessions.get(socket.id)?.principal.sub;
+      const sub = 'd' in s ? s.d.sessions.get(socket.id)?.principal.sub : undefined;
       const no = (code: Extract<DocSyncAck, { ok: false }>['code'], message: string) => {
         refuse({ socketId: socket.id, sub, key: s.key, stage: 'sync', code, message });
         reply({ ok: false, code, message });

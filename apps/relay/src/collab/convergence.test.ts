@@ -123,6 +123,23 @@ await describeWithServer(['postgres', 'nats'], 'collab convergence (real Postgre
     expect(await storedContent(a)).toBe(state);
   });
 
+  it('presence crosses relays over NATS and is withdrawn everywhere when its client leaves', { timeout: 60_000 }, async () => {
+    const a = await relay();
+    const b = await relay();
+    const ref = { parkId: park.id, docId: PARK_DOC_ID };
+    const presenter = simClient(a.port, ref, { name: 'presenter' });
+    const follower = simClient(b.port, ref, { name: 'follower' });
+    clients.push(presenter, follower);
+    await Promise.all([presenter.provider.whenSynced(), follower.provider.whenSynced()]);
+    presenter.provider.awareness.setLocalState({ user: { sub: 'p', name: 'Presenter', color: '#d62728' }, presenting: true, followRequestAt: 1 });
+    const id = presenter.provider.doc.clientID;
+    await waitFor(() => (follower.provider.awareness.getStates().get(id) as { presenting?: boolean } | undefined)?.presenting === true, {
+      what: 'presence from relay a reaches a client of relay b',
+    });
+    presenter.close();
+    await waitFor(() => !follower.provider.awareness.getStates().has(id), { what: 'presence withdrawn across relays' });
+  });
+
   it('a relay that never sees the bus messages still converges from the database log', { timeout: 60_000 }, async () => {
     const a = await relay();
     // b's bus is an in-process one: nothing a publishes reaches it; only its log re-reads do.
