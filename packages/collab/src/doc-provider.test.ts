@@ -106,4 +106,13 @@ describe('DocProvider over an in-memory socket pair', () => {
     await vi.waitFor(() => expect(seen).toEqual(['connecting', 'synced']));
     expect(a.provider.lastSyncError?.code).toBe('storage_failed');
   });
+
+  it('retries an open the relay answers unavailable (its database is down) until it succeeds', async () => {
+    const hub = new MemoryHub();
+    hub.unavailableOpens = 2;
+    const a = client(hub);
+    await a.provider.whenSynced();
+    expect(hub.unavailableOpens).toBe(0);
+    expect(a.provider.lastSyncError?.code).toBe('unavailable');
+  });
 });

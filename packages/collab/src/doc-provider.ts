@@ -34,7 +34,7 @@ export interface DocProviderOptions {
   ref: DocWireRef;
   doc?: Y.Doc;
   awareness?: Awareness;
-  /** Wait before re-opening a document the relay closed (ms). Default 500. */
+  /** Wait before re-opening a document the relay closed, or first retry after `unavailable` (doubling, ≤ 10 s). Default 500 ms. */
   reopenDelayMs?: number;
 }
 
@@ -45,6 +45,8 @@ type ProviderEvents = {
 };
 
 const DEFAULT_REOPEN_DELAY_MS = 500;
+/** Longest wait between re-open attempts while the relay answers `unavailable`. */
+const MAX_REOPEN_DELAY_MS = 10_000;
 
 /**
  * Keeps a Y.Doc in sync with a relay over the socket.io connection (`doc:*` events).
@@ -85,6 +87,7 @@ export class DocProvider {
   private open = false;
   private destroyed = false;
   private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  private unavailableRetries = 0;
   private syncedWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
   constructor(o: DocProviderOptions) {
@@ -160,11 +163,15 @@ export class DocProvider {
     this.session++;
     this.lastSyncError = reason;
     this.setStatus('connecting');
+    this.scheduleReopen(this.reopenDelayMs);
+  };
+
+  private scheduleReopen(delayMs: number): void {
     clearTimeout(this.reopenTimer);
     this.reopenTimer = setTimeout(() => {
       if (this.socket.connected && !this.destroyed) this.openDoc();
-    }, this.reopenDelayMs);
-  };
+    }, delayMs);
+  }
 
   private openDoc(): void {
     if (this.destroyed) return;
@@ -172,6 +179,13 @@ export class DocProvider {
     this.setStatus('connecting');
     this.socket.emit('doc:open', this.ref, (res) => {
       if (this.destroyed || session !== this.session) return;
+      if (!res.ok && res.code === 'unavailable') {
+        // The relay cannot load the document right now (its database is down): try again later.
+        this.lastSyncError = { code: res.code, message: res.message };
+        this.setStatus('offline');
+        this.scheduleReopen(Math.min(this.reopenDelayMs * 2 ** this.unavailableRetries++, MAX_REOPEN_DELAY_MS));
+        return;
+      }
       if (!res.ok) {
         this.refusal = { code: res.code, message: res.message };
         this.setStatus('refused');
@@ -179,6 +193,7 @@ export class DocProvider {
         return;
       }
       this.refusal = undefined;
+      this.unavailableRetries = 0;
       this.access = res.access;
       this.open = true;
       this.socket.emit('doc:sync', this.ref, encodeSyncMessage({ type: 'step1', stateVector: Y.encodeStateVector(this.doc) }));

@@ -56,6 +56,8 @@ export class MemoryHub {
   holdAcks = false;
   private held: (() => void)[] = [];
   access: 'read' | 'write' = 'write';
+  /** Opens answered `unavailable` before the hub accepts them again. */
+  unavailableOpens = 0;
 
   socket(): MemorySocket {
     return new MemorySocket(this);
@@ -72,6 +74,11 @@ export class MemoryHub {
   receive(from: MemorySocket, ev: string, args: unknown[]): void {
     const ref = args[0] as DocWireRef;
     if (ev === 'doc:open') {
+      if (this.unavailableOpens > 0) {
+        this.unavailableOpens--;
+        (args[1] as (r: DocOpenAck) => void)({ ok: false, code: 'unavailable', message: 'database down' });
+        return;
+      }
       this.open.add(from);
       (args[1] as (r: DocOpenAck) => void)({ ok: true, access: this.access });
       from.deliver('doc:sync', ref, encodeSyncMessage({ type: 'step1', stateVector: Y.encodeStateVector(this.doc) }));
