@@ -140,6 +140,27 @@ await describeWithServer(['postgres', 'nats'], 'collab convergence (real Postgre
     await waitFor(() => !follower.provider.awareness.getStates().has(id), { what: 'presence withdrawn across relays' });
   });
 
+  it('two relays compacting the same log at once while clients write lose nothing', { timeout: 60_000 }, async () => {
+    const a = await relay({ DOC_COMPACT_INTERVAL_MS: '0' });
+    const b = await relay({ DOC_COMPACT_INTERVAL_MS: '0' });
+    const ref = { parkId: park.id, docId: PARK_DOC_ID };
+    const key = `${park.id}/${PARK_DOC_ID}`;
+    for (let i = 0; i < 10; i++) clients.push(simClient((i % 2 ? a : b).port, ref, { name: `w${i}` }));
+    await Promise.all(clients.map((c) => c.provider.whenSynced()));
+    const rng = createRng(6003);
+    const assets = park.assets.map((x) => x.id);
+    let merged = 0;
+    for (let round = 0; round < 8; round++) {
+      for (const c of clients) randomEdit(c, rng, assets);
+      const [ra, rb] = await Promise.all([a.collab.persistence.compact(key), b.collab.persistence.compact(key)]);
+      merged += ra.merged + rb.merged;
+    }
+    const state = await expectConverged('compacting relays');
+    expect(merged).toBeGreaterThan(0);
+    await Promise.all([a.collab.persistence.compact(key), b.collab.persistence.compact(key)]);
+    expect(await storedContent(a)).toBe(state);
+  });
+
   it('a relay that never sees the bus messages still converges from the database log', { timeout: 60_000 }, async () => {
     const a = await relay();
     // b's bus is an in-process one: nothing a publishes reaches it; only its log re-reads do.
