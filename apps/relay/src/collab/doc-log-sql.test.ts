@@ -59,6 +59,25 @@ function docLogContract(name: string, open: () => Promise<{ store: ReadingStore;
       ).toEqual(doc.getMap('m').toJSON());
       expect(await logLength(store.sql, 'p/b')).toBe(1);
     });
+
+    it('compacts a long log in chunks of at most maxRows, oldest first', async () => {
+      const { doc, list } = updates(5);
+      await appendUpdates(store.sql, 'p/c', list);
+      expect(await compactLog(store.sql, 'p/c', 2)).toMatchObject({ merged: 2, throughSeq: 2 });
+      expect(
+        replay(await readLogTail(store.sql, 'p/c', 0))
+          .getMap('m')
+          .toJSON(),
+      ).toEqual(doc.getMap('m').toJSON());
+      expect(await compactLog(store.sql, 'p/c', 2)).toMatchObject({ merged: 2, throughSeq: 4 });
+      expect(await compactLog(store.sql, 'p/c')).toMatchObject({ merged: 1, throughSeq: 5 });
+      expect(await logLength(store.sql, 'p/c')).toBe(0);
+      expect(
+        replay(await readLogTail(store.sql, 'p/c', 0))
+          .getMap('m')
+          .toJSON(),
+      ).toEqual(doc.getMap('m').toJSON());
+    });
   });
 }
 

@@ -62,6 +62,13 @@ export async function appendUpdates(sql: SqlClient, key: string, updates: readon
   return seqs;
 }
 
+/**
+ * Most log rows one compaction merges. The merge runs on the relay's event loop, so a long log
+ * is folded in several short steps (the caller yields between them) rather than one long stall
+ * of every document's traffic.
+ */
+export const COMPACT_CHUNK_ROWS = 256;
+
 export interface CompactionResult {
   /** Log rows merged into the snapshot (0: nothing to do). */
   merged: number;
@@ -70,11 +77,11 @@ export interface CompactionResult {
 }
 
 /**
- * Merges the log into the snapshot (Y.mergeUpdates) and deletes the merged rows, in one
- * transaction. The snapshot row is locked first so two relays compacting at once take turns;
+ * Merges the oldest log rows (at most `maxRows`) into the snapshot (Y.mergeUpdates) and deletes
+ * them, in one transaction. The snapshot row is locked first so two relays compacting at once take turns;
  * writers are not blocked (they only touch collab_docs and new rows).
  */
-export async function compactLog(sql: SqlClient, key: string): Promise<CompactionResult> {
+export async function compactLog(sql: SqlClient, key: string, maxRows = COMPACT_CHUNK_ROWS): Promise<CompactionResult> {
   return sql.transaction(async (tx) => {
     const [snap] = await tx.query<{ through: number; state: unknown }>(
       'select through_seq::float8 as through, state from collab_doc_snapshots where doc_key = $1 for update',
@@ -82,8 +89,8 @@ export async function compactLog(sql: SqlClient, key: string): Promise<Compactio
     );
     const since = snap ? Number(snap.through) : 0;
     const rows = await tx.query<{ seq: number; bytes: unknown }>(
-      'select seq::float8 as seq, update as bytes from collab_doc_updates where doc_key = $1 and seq > $2::bigint order by seq',
-      [key, since],
+      'select seq::float8 as seq, update as bytes from collab_doc_updates where doc_key = $1 and seq > $2::bigint order by seq limit $3',
+      [key, since, maxRows],
     );
     if (rows.length === 0) return { merged: 0, throughSeq: since, snapshotBytes: snap ? bytesOf(snap.state).length : 0 };
     const parts: StoredUpdate[] = rows.map((r) => ({ seq: Number(r.seq), bytes: bytesOf(r.bytes) }));

@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../storage/sql-client.js';
 import type { CollabMetrics } from '../collab-metrics.js';
-import { appendUpdates, type CompactionResult, compactLog, logLength, readLogTail } from '../doc-log-sql.js';
+import { appendUpdates, COMPACT_CHUNK_ROWS, type CompactionResult, compactLog, logLength, readLogTail } from '../doc-log-sql.js';
 import type { CollabExtension, CollabServerApi } from '../types.js';
 
 export interface PersistenceOptions {
@@ -27,13 +27,20 @@ export function persistenceExtension(o: PersistenceOptions): PersistenceExtensio
   let timer: ReturnType<typeof setInterval> | undefined;
   let round: Promise<void> | undefined;
 
+  /** Folds the whole log into the snapshot in chunks, yielding to other work between them. */
   async function compact(key: string): Promise<CompactionResult> {
-    const r = await compactLog(o.sql, key);
-    if (r.merged > 0) {
-      o.metrics.compactions.inc();
-      o.metrics.docStateBytes.observe(r.snapshotBytes);
+    let total: CompactionResult = { merged: 0, throughSeq: 0, snapshotBytes: 0 };
+    for (;;) {
+      const r = await compactLog(o.sql, key, COMPACT_CHUNK_ROWS);
+      total = { merged: total.merged + r.merged, throughSeq: r.throughSeq, snapshotBytes: r.snapshotBytes };
+      if (r.merged < COMPACT_CHUNK_ROWS) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return r;
+    if (total.merged > 0) {
+      o.metrics.compactions.inc();
+      o.metrics.docStateBytes.observe(total.snapshotBytes);
+    }
+    return total;
   }
 
   async function compactRound(): Promise<void> {
