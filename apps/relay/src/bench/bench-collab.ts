@@ -10,7 +10,10 @@
  * forwarding it, so the figure includes the commit. Relay CPU and RSS come from /proc for the
  * relay's process over the measured window.
  *
- *   npm run bench:collab -- [--clients 100] [--rate 1] [--duration-s 30] [--warmup-s 3]
+ *   npm run bench:collab -- [--clients 100] [--rate 1] [--duration-s 30] [--warmup-s 3] [--workers 2]
+ *
+ * The clients run in worker threads of this process (bench-collab-clients.ts), so their Yjs
+ * work is spread over the machine's cores rather than measuring one saturated event loop.
  *
  * The last line is JSON with at least `clients`, `p50_ms`, `p99_ms`.
  */
@@ -18,14 +21,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { connectNatsBus } from '@zcp/bus';
-import { ANNOTATIONS_MAP } from '@zcp/collab';
-import { generatePark, PARK_DOC_ID, parkStreams } from '@zcp/model';
+import { generatePark, parkStreams } from '@zcp/model';
 import { createTestDatabase, serverUrls, uniqueName } from '@zcp/testkit';
-import * as Y from 'yjs';
 import { z } from 'zod';
-import { fingerprint, type SimClient, simClient } from '../collab/collab.test-helper.js';
 import { sumCounter } from '../fault/fault-harness.js';
+import type { FromWorker, ToWorker, WorkerInit } from './bench-collab-clients.js';
 import { clockTicksPerSecond, readProcess } from './bench-proc-stats.js';
 import { startRelayProcess } from './bench-relay-process.js';
 
@@ -35,17 +37,31 @@ const OptionsSchema = z.object({
   rate: z.coerce.number().positive().max(100).default(1),
   durationS: z.coerce.number().positive().max(3_600).default(30),
   warmupS: z.coerce.number().min(0).max(600).default(3),
+  /** Worker threads the clients are spread over (the clients' Yjs work is most of the bench's CPU). */
+  workers: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 const { values } = parseArgs({
-  options: { clients: { type: 'string' }, rate: { type: 'string' }, 'duration-s': { type: 'string' }, 'warmup-s': { type: 'string' } },
+  options: {
+    clients: { type: 'string' },
+    rate: { type: 'string' },
+    'duration-s': { type: 'string' },
+    'warmup-s': { type: 'string' },
+    workers: { type: 'string' },
+  },
   strict: true,
 });
-const opts = OptionsSchema.parse({ clients: values.clients, rate: values.rate, durationS: values['duration-s'], warmupS: values['warmup-s'] });
+const opts = OptionsSchema.parse({
+  clients: values.clients,
+  rate: values.rate,
+  durationS: values['duration-s'],
+  warmupS: values['warmup-s'],
+  workers: values.workers,
+});
+/** After the last edit, how long receipts may still arrive before they are collected. */
+const SETTLE_AFTER_RUN_MS = 3_000;
 const log = (msg: string) => process.stderr.write(`[bench:collab] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const VIEW = { position: { x: 0, y: 0, z: 50 }, target: { x: 0, y: 0, z: 0 } };
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -82,127 +98,103 @@ const relay = await startRelayProcess({
     if (/"level":(40|50|60)/.test(line) && !/UNVERIFIED|web app not built|device tokens/.test(line)) log(line);
   },
 });
-const clients: SimClient[] = [];
+const workers: Worker[] = [];
 try {
-  const ref = { parkId: park.id, docId: PARK_DOC_ID };
-  log(`relay pid ${relay.pid} on port ${relay.port}; opening ${opts.clients} clients`);
-  for (let i = 0; i < opts.clients; i++) clients.push(simClient(relay.port, ref, { name: `bench${i}` }));
-  await Promise.all(clients.map((c) => c.provider.whenSynced()));
-
-  // Each client owns one annotation (made up front, then everybody syncs).
-  const own = clients.map((c, i) =>
-    c.store.add(
-      { anchor: { kind: 'point', position: { x: i, y: 0, z: 0 } }, view: VIEW, title: `bench ${i}`, category: 'observation', status: 'open' },
-      c.actor,
-    ),
-  );
-  const ownerOf = new Map(own.map((id, i) => [id, i]));
-  const settle = async (what: string) => {
-    const t0 = Date.now();
+  log(`relay pid ${relay.pid} on port ${relay.port}; opening ${opts.clients} clients in ${opts.workers} worker thread(s)`);
+  const inbox = new Map<Worker, FromWorker[]>();
+  const waiters: (() => void)[] = [];
+  /** Next message of a given type from every worker. */
+  const fromAll = async <T extends FromWorker['type']>(type: T): Promise<Extract<FromWorker, { type: T }>[]> => {
     for (;;) {
-      const ref0 = fingerprint(clients[0] as SimClient);
-      if (clients.every((c) => c.provider.pending === 0 && fingerprint(c) === ref0)) return;
-      if (Date.now() - t0 > 60_000) throw new Error(`clients did not settle (${what})`);
-      await sleep(100);
+      const got = workers.map((w) => inbox.get(w)?.find((m) => m.type === type));
+      if (got.every((m) => m !== undefined)) {
+        for (const w of workers) {
+          const box = inbox.get(w) ?? [];
+          box.splice(
+            box.findIndex((m) => m.type === type),
+            1,
+          );
+        }
+        return got as Extract<FromWorker, { type: T }>[];
+      }
+      await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
-  await settle('setup');
+  const per = Math.ceil(opts.clients / opts.workers);
+  for (let w = 0; w < opts.workers; w++) {
+    const init: WorkerInit = { port: relay.port, parkId: park.id, from: w * per, to: Math.min(opts.clients, (w + 1) * per), total: opts.clients };
+    const worker = new Worker(new URL('./bench-collab-clients.ts', import.meta.url), { workerData: init });
+    inbox.set(worker, []);
+    worker.on('message', (m: FromWorker) => {
+      inbox.get(worker)?.push(m);
+      for (const wake of waiters.splice(0)) wake();
+    });
+    worker.on('error', (err) => log(`worker ${w} failed: ${err.message}`));
+    workers.push(worker);
+  }
+  const ready = await fromAll('ready');
+  const owners = ready.flatMap((r) => r.owned);
+  for (const w of workers) w.postMessage({ type: 'owners', owners } satisfies ToWorker);
+  await fromAll('settled');
   log('all clients synced; measuring');
 
-  /** Send time of (owner, seq), and how many other clients have applied it. */
-  const sentAt = new Map<string, number>();
-  const applied = new Map<string, number>();
-  const latencies: number[] = [];
-  let measuring = false;
   const periodMs = 1_000 / opts.rate;
-  const measureFrom = performance.now() + opts.warmupS * 1000;
-  const stopAt = measureFrom + opts.durationS * 1000;
-  const others = opts.clients - 1;
-  clients.forEach((c, receiver) => {
-    // The newest edit of each owner this client has applied: an edit that arrives merged with a
-    // later one of the same owner (the relay merges what one commit stored) counts as applied too.
-    const newest = new Map<number, number>();
-    c.provider.doc.getMap(ANNOTATIONS_MAP).observeDeep((events, tx) => {
-      if (tx.local) return;
-      const now = performance.now();
-      for (const e of events) {
-        if (!(e instanceof Y.YMapEvent) || !(e.target instanceof Y.Map) || !e.keysChanged.has('text')) continue;
-        const id = e.path[0] as string | undefined;
-        const owner = id === undefined ? undefined : ownerOf.get(id);
-        const text = e.target.get('text');
-        if (owner === undefined || owner === receiver || typeof text !== 'string') continue;
-        const seq = Number(text.slice(1));
-        for (let s = (newest.get(owner) ?? 0) + 1; s <= seq; s++) {
-          const k = `${owner}:s${s}`;
-          const n = (applied.get(k) ?? 0) + 1;
-          applied.set(k, n);
-          if (n === others) {
-            const t = sentAt.get(k);
-            // Only edits sent inside the measured window count (warm-up edits are excluded).
-            if (t !== undefined && t >= measureFrom) latencies.push(now - t);
-            sentAt.delete(k);
-            applied.delete(k);
-          }
-        }
-        newest.set(owner, Math.max(seq, newest.get(owner) ?? 0));
-      }
-    });
-  });
+  const startAbs = performance.timeOrigin + performance.now() + 200;
+  const measureFromAbs = startAbs + opts.warmupS * 1000;
+  const stopAtAbs = measureFromAbs + opts.durationS * 1000;
+  for (const w of workers) w.postMessage({ type: 'go', startAbs, stopAtAbs, periodMs } satisfies ToWorker);
 
-  // Steady rate: client i edits at i/N of each period, so edits are spread evenly in time.
-  let sent = 0;
-  let measuredSent = 0;
-  const cpu0 = { ticks: 0, at: 0 };
+  // Relay CPU and RSS over the measured window; this process' CPU covers every worker thread.
+  await sleep(Math.max(0, measureFromAbs - (performance.timeOrigin + performance.now())));
+  const cpu0 = (await readProcess(relay.pid ?? -1))?.cpuTicks ?? 0;
+  const at0 = performance.now();
+  const clientCpu0 = process.cpuUsage();
+  const metrics0 = await relay.scrapeMetrics();
   let rssMaxKb = 0;
-  let clientCpu0 = process.cpuUsage();
-  let metrics0 = '';
-  const loops = clients.map(async (c, i) => {
-    let seq = 0;
-    let next = performance.now() + (i / opts.clients) * periodMs;
-    while (next < stopAt) {
-      await sleep(Math.max(0, next - performance.now()));
-      seq++;
-      const text = `s${seq}`;
-      const t = performance.now();
-      if (t >= measureFrom && !measuring) {
-        measuring = true;
-        const p = await readProcess(relay.pid ?? -1);
-        cpu0.ticks = p?.cpuTicks ?? 0;
-        cpu0.at = performance.now();
-        clientCpu0 = process.cpuUsage();
-        metrics0 = await relay.scrapeMetrics();
-      }
-      sentAt.set(`${i}:${text}`, t);
-      c.store.update(own[i] as string, { text }, c.actor);
-      sent++;
-      if (measuring) measuredSent++;
-      next += periodMs;
-    }
-  });
   const rssTimer = setInterval(async () => {
     const p = await readProcess(relay.pid ?? -1);
     if (p) rssMaxKb = Math.max(rssMaxKb, p.vmRssKb);
   }, 500);
-  await Promise.all(loops);
+  await fromAll('done');
   const endCpu = await readProcess(relay.pid ?? -1);
+  const windowS = (performance.now() - at0) / 1000;
   const clientCpu = process.cpuUsage(clientCpu0);
-  const windowS = (performance.now() - cpu0.at) / 1000;
-  await settle('after the run');
   clearInterval(rssTimer);
+  // Let the last edits arrive everywhere before collecting.
+  await sleep(SETTLE_AFTER_RUN_MS);
+  for (const w of workers) w.postMessage({ type: 'report' } satisfies ToWorker);
+  const reports = await fromAll('report');
   const end = await readProcess(relay.pid ?? -1);
   const metrics = await relay.scrapeMetrics();
 
+  const sentAt = new Map(reports.flatMap((r) => r.sent));
+  const receipts = new Map<string, [number, number]>();
+  for (const r of reports)
+    for (const [key, count, at] of r.received) {
+      const x = receipts.get(key);
+      receipts.set(key, x ? [x[0] + count, Math.max(x[1], at)] : [count, at]);
+    }
+  const others = opts.clients - 1;
+  const latencies: number[] = [];
+  let incomplete = 0;
+  for (const [key, t] of sentAt) {
+    if (t < measureFromAbs) continue;
+    const x = receipts.get(key);
+    if (x && x[0] >= others) latencies.push(x[1] - t);
+    else incomplete++;
+  }
   latencies.sort((a, b) => a - b);
-  const cpuPct = endCpu ? ((endCpu.cpuTicks - cpu0.ticks) / clockTicksPerSecond() / windowS) * 100 : Number.NaN;
+  const cpuPct = endCpu ? ((endCpu.cpuTicks - cpu0) / clockTicksPerSecond() / windowS) * 100 : Number.NaN;
   const loadedBytes = /zcp_relay_collab_loaded_state_bytes\{stat="total"\} (\d+)/.exec(metrics)?.[1];
   const result = {
     bench: 'collab',
     clients: opts.clients,
     rate_per_client_hz: opts.rate,
     duration_s: opts.durationS,
-    edits_sent: sent,
+    workers: opts.workers,
+    edits_sent: sentAt.size,
     edits_measured: latencies.length,
-    edits_incomplete: measuredSent - latencies.length,
+    edits_incomplete: incomplete,
     p50_ms: round(percentile(latencies, 50)),
     p90_ms: round(percentile(latencies, 90)),
     p99_ms: round(percentile(latencies, 99)),
@@ -214,7 +206,7 @@ try {
     relay_store_p50_ms: bucketPercentile(metrics0, metrics, 'zcp_relay_collab_store_seconds', 50),
     relay_store_p99_ms: bucketPercentile(metrics0, metrics, 'zcp_relay_collab_store_seconds', 99),
     relay_cpu_pct: round(cpuPct),
-    /** This process: the simulated clients (socket.io-client decoding and Yjs applying for all N). */
+    /** This process: every simulated client (socket.io-client decoding and Yjs applying), all worker threads. */
     clients_cpu_pct: round(((clientCpu.user + clientCpu.system) / 1e6 / windowS) * 100),
     relay_rss_mb_max: round(Math.max(rssMaxKb, end?.vmRssKb ?? 0) / 1024),
     relay_rss_mb_end: round((end?.vmRssKb ?? 0) / 1024),
@@ -225,11 +217,13 @@ try {
     doc_state_bytes: loadedBytes === undefined ? null : Number(loadedBytes),
   };
   log(
-    `${result.edits_measured} edits measured (${result.edits_incomplete} not seen by every client in time): propagation to all ${others} others p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms; relay CPU ${result.relay_cpu_pct} %, RSS ≤ ${result.relay_rss_mb_max} MB`,
+    `${result.edits_measured} edits measured (${result.edits_incomplete} not seen by every client): propagation to all ${others} others p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms; relay CPU ${result.relay_cpu_pct} %, RSS ≤ ${result.relay_rss_mb_max} MB`,
   );
   process.stdout.write(`${JSON.stringify(result)}\n`);
+  for (const w of workers) w.postMessage({ type: 'close' } satisfies ToWorker);
+  await fromAll('closed');
 } finally {
-  for (const c of clients) c.close();
+  await Promise.all(workers.map((w) => w.terminate()));
   await relay.stop();
   const bus = await connectNatsBus({ url: serverUrls.nats });
   for (const s of parkStreams(park.id)) await bus.deleteStream(s.name);
