@@ -31,18 +31,21 @@ await describeWithServer(['postgres', 'nats'], 'collab durability: kill -9 after
 
       let finished = false;
       let acknowledged: string | undefined;
-      writer.provider.on('pending', (n) => {
-        if (!finished || n !== 0 || acknowledged !== undefined) return;
+      const killAtLastAck = () => {
+        if (!finished || writer.provider.pending !== 0 || acknowledged !== undefined) return;
         acknowledged = fingerprint(writer);
         process.kill(first.pid, 'SIGKILL');
-      });
+      };
+      writer.provider.on('pending', killAtLastAck);
       const rng = createRng(77);
       const assets = park.assets.map((a) => a.id);
       for (let i = 0; i < EDITS; i++) {
         randomEdit(writer, rng, assets);
-        if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5));
+        if (i % 10 === 9 && i < EDITS - 1) await new Promise((r) => setTimeout(r, 5));
       }
       finished = true;
+      // The last edit went out synchronously above, so its ack is still to come; check anyway.
+      killAtLastAck();
       // Every update went out at once; the listener kills the relay when the last ack arrives.
       expect(await first.exited).toBe('SIGKILL');
       expect(acknowledged, 'the relay acknowledged every update before the kill').toBeDefined();
