@@ -189,7 +189,8 @@ export function loadRelayConfig(env: Record<string, string | undefined>): RelayC
         .filter(Boolean),
     },
     collab: {
-      authMode: e.AUTH_MODE === 'deny' ? 'deny' : 'dev',
+      // Documents trust the identity the socket's handshake token proved (issue 7).
+      authMode: e.AUTH_MODE === 'deny' ? 'deny' : 'verified',
       idleMs: e.DOC_IDLE_MS,
       catchUpIntervalMs: e.DOC_CATCHUP_INTERVAL_MS,
       compactIntervalMs: e.DOC_COMPACT_INTERVAL_MS,

@@ -12,6 +12,8 @@ import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createFsBlobStore } from './attachments/fs-blob-store.js';
+import { createAuditLog } from './auth/audit-log.js';
+import { createRelayAuth, type RelayAuth } from './auth/relay-auth.js';
 import { type LiveCarbon, startLiveCarbon } from './carbon/live/live-carbon.js';
 import { createPdfPrinter } from './carbon/report/index.js';
 import { type Collab, createCollab } from './collab/index.js';
@@ -19,6 +21,7 @@ import type { RelayConfig } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { problemResponse, toProblem } from './http/api-error.js';
 import { createStaticDeviceAuthenticator, type DeviceAuthenticator, parseDeviceTokens } from './http/ingest/index.js';
+import { createRateLimiter } from './http/rate-limit.js';
 import { subscribeLive } from './ingest/live-subscriber.js';
 import { createStorageGate, type StorageGate } from './ingest/storage-gate.js';
 import { startStorageWorkers } from './ingest/storage-worker.js';
@@ -56,6 +59,8 @@ export interface Relay {
   readonly collab: Collab;
   /** This relay's id on the bus (relay-to-relay document traffic). */
   readonly relayId: string;
+  /** Identity (issue 7): token verification, the development IdP when AUTH_MODE=dev, the audit trail. */
+  readonly auth: RelayAuth;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -117,6 +122,11 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
   const metricsRegistry = deps.extraMetrics?.length ? Registry.merge([metrics.registry, ...deps.extraMetrics]) : metrics.registry;
   app.get('/metrics', async (c) => c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }));
   const pdfPrinter = createPdfPrinter();
+  const audit = createAuditLog(() => {
+    if (!store) throw new Error('relay not started');
+    return store.sql;
+  });
+  const auth = createRelayAuth(config.auth, deps.parks, audit, logger);
   const api = createApiApp({
     parks,
     get store() {
@@ -126,6 +136,15 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     now,
     onUnexpectedError: (err, path) => logger.error({ err, path }, 'unexpected error in HTTP handler'),
     pdfPrinter,
+    auth: {
+      verify: (t) => auth.verify(t),
+      audit,
+      ...(auth.devIdp && { devIdp: auth.devIdp }),
+      ...(auth.loginUrl && { loginUrl: auth.loginUrl }),
+      secureCookies: auth.secureCookies,
+    },
+    corsOrigins: config.auth.corsOrigins,
+    rateLimiter: createRateLimiter(),
     ...(config.attachments.store === 'fs' && { attachments: createFsBlobStore(config.attachments.dir) }),
     attachmentMaxBytes: config.attachments.maxBytes,
     ingest: {
@@ -164,6 +183,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
     get port() {
       return (server?.address() as AddressInfo | null)?.port ?? config.port;
     },
+    auth,
     get collab() {
       if (!collab) throw new Error('relay not started');
       return collab;
@@ -235,7 +255,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
       }
 
       server = createServer(getRequestListener(app.fetch));
-      fanout = attachSocketFanout({ httpServer: server, parks, logger, metrics, status, now });
+      fanout = attachSocketFanout({ httpServer: server, parks, logger, metrics, status, now, auth: { verify: (t) => auth.verify(t), audit } });
       collab = createCollab(config.collab, { relayId, parks, sql: store.sql, bus, logger, registry: metrics.registry });
       collab.attach(fanout.io);
       await new Promise<void>((resolve, reject) => {

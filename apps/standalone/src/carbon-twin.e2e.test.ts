@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadStackConfig } from './config.js';
+import { signIn } from './e2e-sign-in.js';
 import { createStack, type Stack } from './stack.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
@@ -34,6 +35,7 @@ describeWithBrowser('live carbon in the twin (end to end)', () => {
     'colours buildings by the intensity of the relay’s 1-minute windows when carbon mode is on',
     async () => {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+      await signIn(context, url, 'operator');
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));

@@ -7,6 +7,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadStackConfig } from './config.js';
+import { signIn } from './e2e-sign-in.js';
 import { createStack, type Stack } from './stack.js';
 
 /** The web app's test handle (apps/web/src/twin-hook.ts), as far as this test uses it. */
@@ -22,16 +23,26 @@ const hook = (page: Page) => page.evaluate(() => (window as unknown as { __twin?
 
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
-/** A browser context that says who it is (the "who am I" choice, kept in localStorage). */
+/** The stack under test (set in beforeAll). */
+let relayUrl = '';
+
+/**
+ * A browser context signed in as a demo user (issue 7), with the display name and team it shows
+ * in presence (the "who am I" choice, kept in localStorage for that principal).
+ */
 async function person(
   browser: Browser,
-  who: { sub: string; name: string; team: string },
+  who: { user: string; name: string; team: string },
   opts: Parameters<Browser['newContext']>[0],
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext(opts);
-  await context.addInitScript((id) => {
-    if (!localStorage.getItem('zcp.identity')) localStorage.setItem('zcp.identity', JSON.stringify(id));
-  }, who);
+  const { sub } = await signIn(context, relayUrl, who.user);
+  await context.addInitScript(
+    (id) => {
+      if (!localStorage.getItem('zcp.identity')) localStorage.setItem('zcp.identity', JSON.stringify(id));
+    },
+    { sub, name: who.name, team: who.team },
+  );
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -71,6 +82,7 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
     stack = createStack(loadStackConfig(env), { logger: pino({ level: 'warn' }), parkId: `collab${process.pid}` });
     await stack.start();
     url = `http://127.0.0.1:${stack.port}/`;
+    relayUrl = url;
     park = stack.park;
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...CHROMIUM_SWIFTSHADER_ARGS] });
   }, 60_000);
@@ -81,8 +93,8 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
   });
 
   it('one adds an annotation on an asset, the other sees the pin; follow mode moves the follower’s camera', async () => {
-    const a = await person(browser, { sub: 'e2e-wang', name: '王工', team: '运维' }, { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const b = await person(browser, { sub: 'e2e-li', name: 'Li Na', team: '安全' }, { viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const a = await person(browser, { user: 'operator', name: '王工', team: '运维' }, { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const b = await person(browser, { user: 'inspector', name: 'Li Na', team: '安全' }, { viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await open(a.page, url);
     await open(b.page, url);
 
@@ -200,8 +212,8 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
   }, 180_000);
 
   it('offline: an annotation and its photo made without a connection are kept, shown as pending, and reach the other on reconnect', async () => {
-    const a = await person(browser, { sub: 'e2e-field', name: '赵工', team: '设备' }, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    const b = await person(browser, { sub: 'e2e-office', name: '钱工', team: '运维' }, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const a = await person(browser, { user: 'inspector', name: '赵工', team: '设备' }, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const b = await person(browser, { user: 'operator', name: '钱工', team: '运维' }, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     await open(a.page, url);
     await open(b.page, url);
     await b.page.getByTestId('tab-notes').click();
@@ -275,10 +287,10 @@ describeWithBrowser('shared annotations, presence and follow mode (end to end)',
   it('on a phone: one thumb — the big photo button annotates the selected asset with a photo; the desk sees the thumbnail', async () => {
     const phone = await person(
       browser,
-      { sub: 'e2e-phone', name: '孙工', team: '安全' },
+      { user: 'inspector', name: '孙工', team: '安全' },
       { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' },
     );
-    const desk = await person(browser, { sub: 'e2e-desk', name: 'Desk', team: '运维' }, { viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const desk = await person(browser, { user: 'operator', name: 'Desk', team: '运维' }, { viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await open(phone.page, url);
     await open(desk.page, url);
     const boiler = park.assets.find((x) => x.kind === 'gas_boiler') ?? park.assets[0];

@@ -18,6 +18,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadStackConfig } from './config.js';
+import { signIn } from './e2e-sign-in.js';
 import { createStack, type Stack } from './stack.js';
 
 /** The web app's test handle (apps/web/src/twin-hook.ts), as far as this test uses it. */
@@ -98,7 +99,12 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Signed out, the twin sends the browser to sign in (issue 7: the development IdP's page).
     await page.goto(url);
+    await page.waitForURL(/\/api\/auth\/dev\/login/, { timeout: 20_000 });
+    await page.screenshot({ path: `${ARTIFACTS}login.png` });
+    await page.locator('button[data-user="operator"]').click();
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 });
     await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
     await expect.poll(() => page.evaluate(() => window.__twin?.ready === true), { timeout: 30_000 }).toBe(true);
 
@@ -140,6 +146,7 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
 
   it('opens last year’s declaration report (申报) from the top bar, rendered in Chinese', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await signIn(context, url, 'operator');
     const page = await context.newPage();
     await page.goto(url);
     const link = page.getByTestId('report-link');
@@ -180,6 +187,7 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
 
   it('works on a phone: tap an asset, the bottom sheet shows it (English)', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'en-US' });
+    await signIn(context, url, 'inspector');
     const page = await context.newPage();
     await page.goto(url);
     await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');

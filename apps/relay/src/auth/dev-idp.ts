@@ -1,4 +1,4 @@
-import type { Park, Role } from '@zcp/model';
+import type { Park, PrincipalInput, Role } from '@zcp/model';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { DEFAULT_CLAIM_PATHS } from './claims.js';
 
@@ -22,6 +22,8 @@ export interface DevIdp {
   readonly jwks: JSONWebKeySet;
   /** A signed access token for a demo user; undefined for an unknown user. */
   issue(userId: string, now?: Date): Promise<{ token: string; expiresAt: number } | undefined>;
+  /** A signed token for any principal (tests and benchmarks only — the login page offers demo users). */
+  issueFor(principal: PrincipalInput, now?: Date): Promise<string>;
 }
 
 /**
@@ -49,28 +51,37 @@ export async function createDevIdp(parks: readonly Park[], options: { privateJwk
   const kid = `dev-${(publicJwk.x ?? '').slice(0, 8)}`;
   const jwks: JSONWebKeySet = { keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] };
   const users = demoUsers(parks);
+  const sign = async (
+    sub: string,
+    p: { name?: string; role: Role; parkIds?: readonly string[]; enterpriseIds?: readonly string[]; team?: string },
+    now: Date,
+  ) => {
+    const iat = Math.floor(now.getTime() / 1000);
+    const token = await new SignJWT({
+      name: p.name ?? '',
+      [DEFAULT_CLAIM_PATHS.roles]: [p.role],
+      [DEFAULT_CLAIM_PATHS.parks]: [...(p.parkIds ?? [])],
+      [DEFAULT_CLAIM_PATHS.enterprises]: [...(p.enterpriseIds ?? [])],
+      ...(p.team && { [DEFAULT_CLAIM_PATHS.team]: p.team }),
+    })
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setSubject(sub)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlS)
+      .sign(privateKey);
+    return { token, expiresAt: (iat + ttlS) * 1000 };
+  };
   return {
     users,
     jwks,
     async issue(userId, now = new Date()) {
       const u = users.find((x) => x.id === userId);
-      if (!u) return undefined;
-      const iat = Math.floor(now.getTime() / 1000);
-      const token = await new SignJWT({
-        name: u.name,
-        [DEFAULT_CLAIM_PATHS.roles]: [u.role],
-        [DEFAULT_CLAIM_PATHS.parks]: u.parkIds,
-        [DEFAULT_CLAIM_PATHS.enterprises]: u.enterpriseIds,
-        ...(u.team && { [DEFAULT_CLAIM_PATHS.team]: u.team }),
-      })
-        .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
-        .setIssuer(DEV_ISSUER)
-        .setAudience(DEV_AUDIENCE)
-        .setSubject(`dev:${u.id}`)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + ttlS)
-        .sign(privateKey);
-      return { token, expiresAt: (iat + ttlS) * 1000 };
+      return u ? sign(`dev:${u.id}`, u, now) : undefined;
+    },
+    async issueFor(principal, now = new Date()) {
+      return (await sign(principal.sub, principal, now)).token;
     },
   };
 }

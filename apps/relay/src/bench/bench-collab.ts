@@ -26,6 +26,8 @@ import { connectNatsBus } from '@zcp/bus';
 import { generatePark, parkStreams } from '@zcp/model';
 import { createTestDatabase, serverUrls, uniqueName } from '@zcp/testkit';
 import { z } from 'zod';
+// Sets AUTH_DEV_PRIVATE_JWK before the relay and the client workers start: their tokens verify there.
+import '../collab/collab.test-helper.js';
 import { sumCounter } from '../fault/fault-harness.js';
 import type { FromWorker, ToWorker, WorkerInit } from './bench-collab-clients.js';
 import { clockTicksPerSecond, readProcess } from './bench-proc-stats.js';
@@ -95,7 +97,7 @@ const relay = await startRelayProcess({
   natsUrl: serverUrls.nats,
   parkFile,
   onLine: (line) => {
-    if (/"level":(40|50|60)/.test(line) && !/UNVERIFIED|web app not built|device tokens/.test(line)) log(line);
+    if (/"level":(40|50|60)/.test(line) && !/UNVERIFIED|DEVELOPMENT identity provider|web app not built|device tokens/.test(line)) log(line);
   },
 });
 const workers: Worker[] = [];

@@ -16,7 +16,7 @@ import { io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sumCounter } from '../fault/fault-harness.js';
 import type { Relay } from '../relay.js';
-import { type ClientSocket, fingerprint, type SimClient, simClient, startTestRelay, waitConnected } from './collab.test-helper.js';
+import { type ClientSocket, fingerprint, type SimClient, simClient, startTestRelay, tokenFor, waitConnected } from './collab.test-helper.js';
 import { logLength } from './doc-log-sql.js';
 
 const VIEW = { position: { x: 0, y: 0, z: 20 }, target: { x: 0, y: 0, z: 0 } };
@@ -46,7 +46,14 @@ await describeWithServer(['postgres', 'nats'], 'collab server (real PostgreSQL a
     return c;
   }
   function rawSocket(): ClientSocket {
-    const s: ClientSocket = connect(`http://127.0.0.1:${relay.port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const s: ClientSocket = connect(`http://127.0.0.1:${relay.port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: (cb) => {
+        void tokenFor().then((token) => cb({ token }));
+      },
+    });
     sockets.push(s);
     return s;
   }
@@ -85,9 +92,11 @@ await describeWithServer(['postgres', 'nats'], 'collab server (real PostgreSQL a
     await expect(missing.provider.whenSynced()).rejects.toThrow(/no enterprise 'no_such_ent'/);
     const elsewhere = client({ parkId: 'other_park', docId: PARK_DOC_ID });
     await expect(elsewhere.provider.whenSynced()).rejects.toThrow(/park_not_found/);
-    const bad = client(undefined, { principal: { sub: '', role: 'nobody' } as never });
-    await expect(bad.provider.whenSynced()).rejects.toThrow(/unauthenticated/);
-    expect(sumCounter(await metrics(), 'zcp_relay_collab_refusals_total')).toBeGreaterThanOrEqual(4);
+    // A token with none of our roles never gets a connection (issue 7: the handshake is verified).
+    const bad = client(undefined, { principal: { sub: 'x', role: 'nobody' } as never });
+    const refused = await new Promise<{ data?: { code?: string } }>((resolve) => bad.socket.once('connect_error', (e) => resolve(e as never)));
+    expect(refused.data?.code).toBe('bad_claims');
+    expect(sumCounter(await metrics(), 'zcp_relay_collab_refusals_total')).toBeGreaterThanOrEqual(3);
   });
 
   it('refuses updates from a read-only principal: nothing stored, nobody else sees them', async () => {

@@ -171,7 +171,7 @@ export function createCollabServer(o: CollabServerOptions): CollabServer {
   function onConnection(socket: IoSocket): void {
     const auth = first('onAuthenticate');
     const principal = auth
-      ? Promise.resolve().then(() => auth({ socketId: socket.id, auth: socket.handshake.auth }))
+      ? Promise.resolve().then(() => auth({ socketId: socket.id, auth: socket.handshake.auth, verified: socket.data.principal as Principal | undefined }))
       : Promise.reject(new CollabRefusal('unauthenticated', 'no authentication configured'));
     principal.catch(() => {});
     principals.set(socket.id, principal);

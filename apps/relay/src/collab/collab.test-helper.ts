@@ -9,9 +9,11 @@ import {
   type Rng,
   type ServerToClientEvents,
 } from '@zcp/model';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type * as Y from 'yjs';
+import { createDevIdp } from '../auth/dev-idp.js';
 import { loadRelayConfig } from '../config.js';
 import { createRelay, type Relay } from '../relay.js';
 
@@ -20,6 +22,24 @@ import { createRelay, type Relay } from '../relay.js';
 // seeded random annotation edits.
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * One development-IdP signing key for every relay these tests start — in process (TEST_AUTH_ENV)
+ * or as a child process or worker thread (they inherit process.env) — so a simulated client's
+ * token verifies on any of them, by the same path as production tokens (issue 7).
+ */
+if (!process.env.AUTH_DEV_PRIVATE_JWK) {
+  const testKey = await generateKeyPair('ES256', { extractable: true });
+  process.env.AUTH_DEV_PRIVATE_JWK = JSON.stringify(await exportJWK(testKey.privateKey));
+}
+export const TEST_AUTH_ENV: Record<string, string> = { AUTH_DEV_PRIVATE_JWK: process.env.AUTH_DEV_PRIVATE_JWK as string };
+const testIdp = createDevIdp([], { privateJwk: JSON.parse(TEST_AUTH_ENV.AUTH_DEV_PRIVATE_JWK as string) as JWK });
+/** Who a simulated client is when the test names nobody: a platform admin of every park. */
+export const TEST_PRINCIPAL: PrincipalInput = { sub: 'dev', name: 'Developer', role: 'platform_admin', parkIds: ['*'] };
+/** A signed token for a principal, accepted by every test relay. */
+export async function tokenFor(principal: PrincipalInput = TEST_PRINCIPAL): Promise<string> {
+  return (await testIdp).issueFor(principal);
+}
 
 export interface TestRelayOptions {
   park: Park;
@@ -38,6 +58,7 @@ export async function startTestRelay(o: TestRelayOptions): Promise<Relay> {
     LOG_LEVEL: process.env.ZCP_COLLAB_LOG ?? 'silent',
     ROLLUP_INTERVAL_MS: '0',
     STORAGE_WORKERS: '1',
+    ...TEST_AUTH_ENV,
     ...o.env,
   });
   const relay = createRelay(config, { parks: [o.park], bus: o.bus, logger: pino({ level: config.logLevel, name: 'relay' }) });
@@ -66,7 +87,10 @@ export function simClient(
     transports: ['websocket'],
     reconnection: o.reconnection ?? false,
     forceNew: true,
-    auth: o.principal ? { principal: o.principal } : {},
+    // The handshake token, minted afresh on every (re)connect.
+    auth: (cb) => {
+      void tokenFor(o.principal).then((token) => cb({ token }));
+    },
   });
   const provider = new DocProvider({ socket, ref, reopenDelayMs: 50 });
   const actor = { sub: o.principal?.sub ?? 'dev', name: o.name ?? o.principal?.name ?? 'sim' };

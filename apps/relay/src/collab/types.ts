@@ -93,7 +93,8 @@ export interface CollabExtension {
   readonly name: string;
   onConfigure?(server: CollabServerApi): void;
   /** First extension that has it decides who the socket is; throw `CollabRefusal('unauthenticated', …)` to refuse. */
-  onAuthenticate?(ctx: { socketId: string; auth: unknown }): Principal | Promise<Principal>;
+  /** `verified`: the principal the socket's transport already verified (issue 7: the handshake token), if any. */
+  onAuthenticate?(ctx: { socketId: string; auth: unknown; verified?: Principal | undefined }): Principal | Promise<Principal>;
   /** First extension that has it decides the access to a document. */
   onAuthorize?(ctx: { principal: Principal; ref: DocRef }): AuthorizeDecision | Promise<AuthorizeDecision>;
   /** Before the stored state is read (the bridge subscribes here, so nothing published meanwhile is missed). */

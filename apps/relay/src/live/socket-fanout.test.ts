@@ -24,7 +24,14 @@ let relay: Relay;
 const sockets: Socket[] = [];
 
 function client(): Socket<ServerToClientEvents, ClientToServerEvents> {
-  const s: Socket<ServerToClientEvents, ClientToServerEvents> = connect(`http://127.0.0.1:${relay.port}`, { transports: ['websocket'], reconnection: false });
+  const s: Socket<ServerToClientEvents, ClientToServerEvents> = connect(`http://127.0.0.1:${relay.port}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    // A park operator's token from the relay's development IdP (sockets are authenticated, issue 7).
+    auth: (cb) => {
+      void relay.auth.devIdp?.then((idp) => idp.issue('operator')).then((t) => cb({ token: t?.token }));
+    },
+  });
   sockets.push(s);
   return s;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { devPrincipal, generatedName, IDENTITY_STORAGE_KEY, type KeyValueStore, loadIdentity, saveIdentity, teamColour } from './identity.js';
+import { generatedName, IDENTITY_STORAGE_KEY, type KeyValueStore, loadIdentity, saveIdentity, teamColour } from './identity.js';
 
 const memory = (): KeyValueStore & { data: Map<string, string> } => {
   const data = new Map<string, string>();
@@ -47,15 +47,5 @@ describe('who am I', () => {
     expect(teamColour('运维')).toBe('#22c55e');
     expect(teamColour('Field crew')).toBe(teamColour('Field crew'));
     expect(teamColour(undefined)).toMatch(/^#/);
-  });
-  it('makes a park-scoped development principal', () => {
-    expect(devPrincipal({ sub: 's', name: 'n', team: 't' }, 'demo')).toEqual({
-      sub: 's',
-      name: 'n',
-      role: 'park_operator',
-      parkIds: ['demo'],
-      enterpriseIds: [],
-      team: 't',
-    });
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Who this browser says it is until issue 7 brings login: a name and team the user picks,
- * kept in localStorage, sent in the socket handshake as a development principal.
+ * How this person appears in presence: the signed-in principal's subject, and a display name and
+ * team that start from the principal's and can be changed (kept in localStorage). Who may do
+ * what is decided by the relay from the verified session token, never from this.
  */
 export interface Identity {
-  /** Stable random subject id of this browser. */
+  /** The signed-in principal's subject (a random id only before sign-in data is known). */
   sub: string;
   name: string;
   team: string;
@@ -65,9 +66,4 @@ export function teamColour(team: string | undefined): string {
   let h = 2166136261;
   for (const ch of team) h = Math.imul(h ^ (ch.codePointAt(0) ?? 0), 16777619);
   return TEAM_PALETTE[(h >>> 0) % TEAM_PALETTE.length] as string;
-}
-
-/** The development principal sent in the socket handshake (`auth.principal`). */
-export function devPrincipal(id: Identity, parkId: string) {
-  return { sub: id.sub, name: id.name, role: 'park_operator' as const, parkIds: [parkId], enterpriseIds: [] as string[], team: id.team };
 }

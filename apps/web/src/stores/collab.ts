@@ -10,6 +10,7 @@ import { type AnnotationFilterState, emptyFilter, visibleAnnotations } from '../
 import { type Identity, loadIdentity, saveIdentity, teamColour } from '../collab/identity.js';
 import { otherPeers, type Peer, presenterToFollow } from '../collab/presence.js';
 import { useSelectionStore } from './selection.js';
+import { useSessionStore } from './session.js';
 
 /** How often at most this client's camera and laser go out as presence (ms). */
 const CAMERA_PUBLISH_MS = 100;
@@ -49,7 +50,21 @@ export interface AnnotationDraft {
  * edits made offline survive a reload and merge when the connection returns.
  */
 export const useCollabStore = defineStore('collab', () => {
-  const identity = ref<Identity>(loadIdentity(storage(), Math.random, newId));
+  // Who this is comes from the signed-in principal (issue 7); the name and team shown in presence
+  // start from it and can be changed for display (kept in localStorage).
+  const signedIn = useSessionStore().principal;
+  const saved = loadIdentity(storage(), Math.random, newId);
+  const identity = ref<Identity>(
+    signedIn
+      ? {
+          ...saved,
+          sub: signedIn.sub,
+          name: saved.sub === signedIn.sub ? saved.name : signedIn.name || saved.name,
+          team: saved.sub === signedIn.sub ? saved.team : (signedIn.team ?? saved.team),
+        }
+      : saved,
+  );
+  if (signedIn) saveIdentity(storage(), identity.value);
   const status = ref<DocProviderStatus>('connecting');
   const refusal = ref<string | null>(null);
   const pending = ref(0);

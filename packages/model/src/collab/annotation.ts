@@ -28,7 +28,6 @@ export const ANNOTATION_STATUS_MOVES: Record<AnnotationStatus, readonly Annotati
   resolved: ['open'],
 };
 
-
 /** A camera pose in the park's local frame (metres, x east, y north, z up — as `Vec3`): where the view was taken from. */
 export const CameraViewSchema = z.object({
   position: Vec3Schema,

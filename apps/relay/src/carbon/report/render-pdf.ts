@@ -70,7 +70,13 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
           browser = undefined;
           throw new PdfRenderError('browser_unavailable', `Chromium for PDF reports did not start: ${(err as Error).message}`);
         });
-      launching.then((b) => b.on('disconnected', () => browser === launching && (browser = undefined))).catch(() => {});
+      launching
+        .then((b) =>
+          b.on('disconnected', () => {
+            if (browser === launching) browser = undefined;
+          }),
+        )
+        .catch(() => {});
       browser = launching;
     }
     return browser;

@@ -10,9 +10,11 @@ import { type CollabExtension, CollabRefusal } from '../types.js';
  *   claim any role. With no principal the socket is a park operator of every park served. This
  *   exists so the twin and the tests work before issue 7 verifies OIDC JWTs; never expose a
  *   relay in this mode to untrusted networks.
- * - `deny` — nobody may open a shared document (until a verified mode exists).
+ * - `verified` — the socket's handshake token was verified by the relay (issue 7: OIDC, or the
+ *   development IdP's signed tokens); the principal comes from it and nothing the client states.
+ * - `deny` — nobody may open a shared document.
  */
-export type CollabAuthMode = 'dev' | 'deny';
+export type CollabAuthMode = 'verified' | 'dev' | 'deny';
 
 export interface AuthExtensionOptions {
   mode: CollabAuthMode;
@@ -37,7 +39,11 @@ export function defaultDevPrincipal(parks: ParkRegistry): Principal {
 export function authExtension(o: AuthExtensionOptions): CollabExtension {
   return {
     name: 'auth',
-    onAuthenticate({ auth }) {
+    onAuthenticate({ auth, verified }) {
+      if (o.mode === 'verified') {
+        if (!verified) throw new CollabRefusal('unauthenticated', 'no verified identity on this socket: send auth.token in the handshake');
+        return verified;
+      }
       if (o.mode === 'deny') throw new CollabRefusal('unauthenticated', 'AUTH_MODE=deny: shared documents need a verified identity (issue 7)');
       const stated = typeof auth === 'object' && auth !== null ? (auth as { principal?: unknown }).principal : undefined;
       if (stated === undefined) return defaultDevPrincipal(o.parks);
