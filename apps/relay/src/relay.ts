@@ -256,7 +256,7 @@ export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
 
       server = createServer(getRequestListener(app.fetch));
       fanout = attachSocketFanout({ httpServer: server, parks, logger, metrics, status, now, auth: { verify: (t) => auth.verify(t), audit } });
-      collab = createCollab(config.collab, { relayId, parks, sql: store.sql, bus, logger, registry: metrics.registry });
+      collab = createCollab(config.collab, { relayId, parks, sql: store.sql, bus, logger, registry: metrics.registry, audit });
       collab.attach(fanout.io);
       await new Promise<void>((resolve, reject) => {
         server?.once('error', reject);

@@ -217,6 +217,31 @@ await describeWithServer(['postgres', 'nats'], 'collab server (real PostgreSQL a
     expect(c.store.get(id)?.title).toBe('still fine');
   });
 
+  it('audits refused opens and annotation deletions with who did them (issue 7)', async () => {
+    await start();
+    const [entA, entB] = park.enterprises.map((e) => e.id) as [string, string];
+    const manager = { sub: 'mgr-audit', name: 'A manager', role: 'enterprise_manager' as const, parkIds: [park.id], enterpriseIds: [entA] };
+    const other = client({ parkId: park.id, docId: enterpriseDocId(entB) }, { principal: manager });
+    await expect(other.provider.whenSynced()).rejects.toMatchObject({ code: 'refused' });
+    const writer = client(undefined, { principal: { sub: 'op-audit', name: 'Op', role: 'park_operator', parkIds: [park.id] } });
+    await writer.provider.whenSynced();
+    const id = writer.store.add(note('to be removed'), writer.actor);
+    await waitFor(() => writer.provider.pending === 0, { what: 'stored' });
+    writer.store.remove(id);
+    await waitFor(() => writer.provider.pending === 0, { what: 'removal stored' });
+    await waitFor(async () => (await relay.auth.audit.list({ event: 'annotation_delete' })).length === 1, { what: 'deletion audited' });
+    const [deletion] = await relay.auth.audit.list({ event: 'annotation_delete' });
+    expect(deletion).toMatchObject({
+      actorSub: 'op-audit',
+      actorRole: 'park_operator',
+      parkId: park.id,
+      resource: `doc ${PARK_DOC_ID}`,
+      detail: { annotationIds: [id] },
+    });
+    const denied = await relay.auth.audit.list({ event: 'access_denied', actorSub: 'mgr-audit' });
+    expect(denied[0]).toMatchObject({ outcome: 'denied', resource: `doc ${enterpriseDocId(entB)}`, detail: { code: 'forbidden' } });
+  });
+
   it('relays presence between clients and withdraws it when a client leaves', async () => {
     await start();
     const a = client();

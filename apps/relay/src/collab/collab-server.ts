@@ -1,4 +1,4 @@
-import { decodeSyncMessage } from '@zcp/collab';
+import { ANNOTATIONS_MAP, decodeSyncMessage } from '@zcp/collab';
 import {
   type ClientToServerEvents,
   DOC_MESSAGE_MAX_BYTES,
@@ -141,6 +141,17 @@ export function createCollabServer(o: CollabServerOptions): CollabServer {
       onError: (what, err) => each('onError', { key, what, err }),
       onStorageFailed: () => dropDoc(d, { code: CollabCloseCode.storageFailed, message: 'storage failed; re-open to re-sync' }),
     });
+    // Annotations a client's update removes: told to the extensions (the audit trail).
+    d.doc.getMap(ANNOTATIONS_MAP).observe((event, tr) => {
+      const origin = tr.origin as { kind?: string; socketId?: string } | null;
+      if (origin?.kind !== 'client' || !origin.socketId) return;
+      const annotationIds = [...event.changes.keys].filter(([, c]) => c.action === 'delete').map(([k]) => k);
+      if (annotationIds.length === 0) return;
+      const socketId = origin.socketId;
+      void (principals.get(socketId) ?? Promise.resolve(undefined))
+        .catch(() => undefined)
+        .then((principal) => each('onAnnotationsDeleted', { key, ref, annotationIds, socketId, principal }));
+    });
     const promise = (async () => {
       for (const e of ext) await e.beforeLoadDocument?.({ doc: d });
       const { bytes, updates } = await d.load();
@@ -179,9 +190,10 @@ export function createCollabServer(o: CollabServerOptions): CollabServer {
     socket.on(SocketEvent.docOpen, async (ref, ack) => {
       const reply: (r: DocOpenAck) => void = typeof ack === 'function' ? ack : () => {};
       let sub: string | undefined;
+      let role: Principal['role'] | undefined;
       let key: string | undefined;
       const no = (code: Extract<DocOpenAck, { ok: false }>['code'], message: string) => {
-        refuse({ socketId: socket.id, sub, key, stage: 'open', code, message });
+        refuse({ socketId: socket.id, sub, ...(role && { role }), key, stage: 'open', code, message });
         reply({ ok: false, code, message });
       };
       if (stopping) return no('unavailable', 'relay shutting down');
@@ -195,6 +207,7 @@ export function createCollabServer(o: CollabServerOptions): CollabServer {
         return no('unauthenticated', err instanceof Error ? err.message : String(err));
       }
       sub = p.sub;
+      role = p.role;
       const authorize = first('onAuthorize');
       if (!authorize) return no('forbidden', 'no access rule configured');
       const decision = await authorize({ principal: p, ref: parsed.data });

@@ -1,10 +1,12 @@
 import type { Bus } from '@zcp/bus';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AuditLog } from '../auth/audit-log.js';
 import type { ParkRegistry } from '../parks/park-registry.js';
 import type { SqlClient } from '../storage/sql-client.js';
 import { createCollabMetrics } from './collab-metrics.js';
 import { type CollabServer, createCollabServer } from './collab-server.js';
+import { auditExtension } from './extensions/audit.js';
 import { authExtension, type CollabAuthMode } from './extensions/auth.js';
 import { loggingExtension } from './extensions/logging.js';
 import { natsBridgeExtension } from './extensions/nats-bridge.js';
@@ -29,6 +31,8 @@ export interface CollabDeps {
   bus: Bus;
   logger: Logger;
   registry: Registry;
+  /** Refused opens and annotation deletions go to the audit trail (issue 7). */
+  audit?: AuditLog;
 }
 
 export interface Collab extends CollabServer {
@@ -69,6 +73,7 @@ export function createCollab(config: CollabConfig, deps: CollabDeps): Collab {
       authExtension({ mode: config.authMode, parks: deps.parks }),
       natsBridgeExtension({ bus: deps.bus, relayId: deps.relayId, onError }),
       persistence,
+      ...(deps.audit ? [auditExtension(deps.audit)] : []),
     ],
   });
   return Object.assign(server, { persistence });

@@ -68,6 +68,7 @@ export type AuthorizeDecision = DocAccessDecision & { code?: OpenRefusalCode };
 export interface RefusalContext {
   socketId: string;
   sub?: string;
+  role?: Principal['role'];
   /** The document key when the request named a valid document. */
   key?: string;
   stage: 'open' | 'sync' | 'awareness';
@@ -116,6 +117,8 @@ export interface CollabExtension {
   onOpen?(ctx: OpenContext): void;
   onClose?(ctx: { doc: DocHandle; socketId: string }): void;
   onRefuse?(ctx: RefusalContext): void;
+  /** A client's update removed annotations from a document (issue 7: deletions are audited). */
+  onAnnotationsDeleted?(ctx: { key: string; ref: DocRef; annotationIds: string[]; socketId: string; principal: Principal | undefined }): void;
   /** Something failed with context (never payload bytes). */
   onError?(ctx: { key?: string; socketId?: string; what: string; err: unknown }): void;
   onStop?(): void | Promise<void>;
