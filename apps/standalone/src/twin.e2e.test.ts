@@ -140,6 +140,12 @@ describeWithBrowser('the twin in a browser (end to end)', () => {
     await expect.poll(() => page.getByTestId('history-chart').isVisible(), { timeout: 10_000 }).toBe(true);
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${ARTIFACTS}twin-desktop-selected.png` });
+    // Who am I: the signed-in principal, and signing out goes back to the login page.
+    await page.getByTestId('presence-me').click();
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 5_000 }).toContain('dev:operator');
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/\/api\/auth\/dev\/login/, { timeout: 20_000 });
+    expect(await page.evaluate(() => sessionStorage.getItem('zcp.token'))).toBeNull();
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
