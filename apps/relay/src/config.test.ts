@@ -34,4 +34,20 @@ describe('loadRelayConfig', () => {
       for (const v of ['PORT', 'DATABASE_URL', 'NATS_URL', 'LOG_LEVEL']) expect(issues).toContain(v);
     }
   });
+
+  it('refuses the development IdP in production, and OIDC without its issuer, audience and JWKS (issue 7)', () => {
+    expect(loadRelayConfig({}).auth).toMatchObject({ mode: 'dev', production: false });
+    expect(() => loadRelayConfig({ ZCP_ENV: 'production' })).toThrow(/AUTH_MODE.*refused when ZCP_ENV=production/);
+    expect(() => loadRelayConfig({ AUTH_MODE: 'oidc' })).toThrow(/OIDC_ISSUER[\s\S]*OIDC_AUDIENCE[\s\S]*OIDC_JWKS_URL/);
+    const c = loadRelayConfig({
+      ZCP_ENV: 'production',
+      AUTH_MODE: 'oidc',
+      OIDC_ISSUER: 'https://sso.example.com/realms/park',
+      OIDC_AUDIENCE: 'zcp',
+      OIDC_JWKS_URL: 'https://sso.example.com/realms/park/protocol/openid-connect/certs',
+      AUTH_ROLES_CLAIM: 'realm_access.roles',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+    });
+    expect(c.auth).toMatchObject({ mode: 'oidc', production: true, oidc: { audience: 'zcp' }, claims: { roles: 'realm_access.roles' }, corsOrigins: ['https://a.example', 'https://b.example'] });
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { demoPark, type Park, ParkSchema } from '@zcp/model';
 import { pino } from 'pino';
 import { ConfigError, loadRelayConfig } from './config.js';
+import { LOG_REDACT_PATHS } from './observability/log-redaction.js';
 import { createRelay } from './relay.js';
 
 // The relay on its own (real servers): `NATS_URL=… DATABASE_URL=… node dist/main.js`.
@@ -15,7 +16,7 @@ try {
   }
   throw e;
 }
-const logger = pino({ level: config.logLevel, name: 'relay' });
+const logger = pino({ level: config.logLevel, name: 'relay', redact: LOG_REDACT_PATHS });
 
 /** The parks to serve: PARK_FILE (one park or an array, validated) or the demo park. */
 function loadParks(file: string | undefined): Park[] {

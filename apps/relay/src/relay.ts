@@ -26,6 +26,7 @@ import { subscribeLive } from './ingest/live-subscriber.js';
 import { createStorageGate, type StorageGate } from './ingest/storage-gate.js';
 import { startStorageWorkers } from './ingest/storage-worker.js';
 import { attachSocketFanout, type SocketFanout } from './live/socket-fanout.js';
+import { LOG_REDACT_PATHS } from './observability/log-redaction.js';
 import { createRelayMetrics, type RelayMetrics } from './observability/metrics.js';
 import { ParkRegistry } from './parks/park-registry.js';
 import { createReadingStore } from './storage/index.js';
@@ -73,7 +74,7 @@ export interface Relay {
  * const relay = createRelay(loadRelayConfig(process.env), { parks: [demoPark()] }); await relay.start()
  */
 export function createRelay(config: RelayConfig, deps: RelayDeps): Relay {
-  const logger = deps.logger ?? pino({ level: config.logLevel, name: 'relay' });
+  const logger = deps.logger ?? pino({ level: config.logLevel, name: 'relay', redact: LOG_REDACT_PATHS });
   const now = deps.now ?? Date.now;
   const metrics = createRelayMetrics();
   const parks = new ParkRegistry(deps.parks);

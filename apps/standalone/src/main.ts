@@ -1,3 +1,4 @@
+import { LOG_REDACT_PATHS } from '@zcp/relay';
 import { pino } from 'pino';
 import { loadStackConfig, StackConfigError } from './config.js';
 import { createStack } from './stack.js';
@@ -14,7 +15,7 @@ try {
   }
   throw e;
 }
-const logger = pino({ level: config.relay.logLevel, name: 'zcp' });
+const logger = pino({ level: config.relay.logLevel, name: 'zcp', redact: LOG_REDACT_PATHS });
 const stack = createStack(config, { logger });
 await stack.start();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
