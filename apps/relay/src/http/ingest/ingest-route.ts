@@ -1,8 +1,20 @@
 import type { Bus } from '@zcp/bus';
-import { createSanityChecker, defaultPointLimits, encodeTelemetryBatch, type Park, type Point, type SanityChecker, subjects, telemetryBatch } from '@zcp/model';
+import {
+  createSanityChecker,
+  decide,
+  defaultPointLimits,
+  encodeTelemetryBatch,
+  enterpriseOfAsset,
+  type Park,
+  type Point,
+  PrincipalSchema,
+  type SanityChecker,
+  subjects,
+  telemetryBatch,
+} from '@zcp/model';
 import { ApiError } from '../api-error.js';
 import type { SecuredApp } from '../secured-app.js';
-import { type DeviceAuthenticator, sha256Hex } from './device-auth.js';
+import { type DeviceAuthenticator, type DeviceIdentity, sha256Hex } from './device-auth.js';
 import { type AcceptedRow, judgeRows, type RowResult } from './judge-rows.js';
 import { type ParseResult, parseCsvBody, parseJsonBody } from './parse-body.js';
 
@@ -83,7 +95,15 @@ async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array 
 export function registerIngestRoute(app: SecuredApp, parks: () => readonly Park[], deps: IngestDeps, now: () => number): void {
   const maxBody = deps.maxBodyBytes ?? DEFAULT_INGEST_MAX_BODY_BYTES;
   const maxRows = deps.maxRows ?? DEFAULT_INGEST_MAX_ROWS;
-  let index: { byId: Map<number, Point>; byTag: Map<string, Point>; parkOf: Map<number, Park>; checkers: Map<string, SanityChecker> } | undefined;
+  let index:
+    | {
+        byId: Map<number, Point>;
+        byTag: Map<string, Point>;
+        parkOf: Map<number, Park>;
+        checkers: Map<string, SanityChecker>;
+        ownerOfAsset: Map<string, string | null>;
+      }
+    | undefined;
   const indexOf = () => {
     if (index) return index;
     const built = {
@@ -91,8 +111,10 @@ export function registerIngestRoute(app: SecuredApp, parks: () => readonly Park[
       byTag: new Map<string, Point>(),
       parkOf: new Map<number, Park>(),
       checkers: new Map<string, SanityChecker>(),
+      ownerOfAsset: new Map<string, string | null>(),
     };
     for (const park of parks()) {
+      for (const a of park.assets) built.ownerOfAsset.set(`${park.id}/${a.id}`, enterpriseOfAsset(park, a));
       built.checkers.set(park.id, createSanityChecker(defaultPointLimits(park)));
       for (const p of park.points) {
         built.byId.set(p.id, p);
@@ -136,7 +158,7 @@ export function registerIngestRoute(app: SecuredApp, parks: () => readonly Park[
     const ix = indexOf();
     const receivedAt = now();
     const { results, accepted } = judgeRows(parsed.rows, {
-      device,
+      device: withPolicy(device, ix),
       receivedAt,
       pointById: (id) => ix.byId.get(id),
       pointByTag: (tag) => ix.byTag.get(tag),
@@ -202,4 +224,25 @@ async function publishAccepted(
     // Message ids are deterministic, so retrying the whole request cannot double-store.
     throw new ApiError(503, 'bus_unavailable', `${failed} of ${settled.length} batches could not be published; retry the request (it is idempotent)`);
   }
+}
+
+/**
+ * The device's own scope (its assets and points) AND the access policy (issue 7): a device is
+ * a principal with role `device`, member of the parks and enterprises its allowed points belong
+ * to, and each row must be `ingest.write` on the point's park and enterprise — the same `decide`
+ * every door asks.
+ */
+function withPolicy(device: DeviceIdentity, ix: { parkOf: Map<number, Park>; ownerOfAsset: Map<string, string | null> }): DeviceIdentity {
+  const principal = (parkId: string, enterpriseId: string | null) =>
+    PrincipalSchema.parse({ sub: `device:${device.deviceId}`, role: 'device', parkIds: [parkId], enterpriseIds: enterpriseId ? [enterpriseId] : [] });
+  return {
+    deviceId: device.deviceId,
+    allows: (p) => {
+      if (!device.allows(p)) return false;
+      const park = ix.parkOf.get(p.id);
+      if (!park) return false;
+      const enterpriseId = ix.ownerOfAsset.get(`${park.id}/${p.assetId}`) ?? null;
+      return decide(principal(park.id, enterpriseId), 'ingest.write', { parkId: park.id, enterpriseId }).allow;
+    },
+  };
 }
