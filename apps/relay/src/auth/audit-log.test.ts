@@ -1,7 +1,7 @@
-import { createTestDatabase, describeWithServer } from '@zcp/testkit';
+import { describeWithServer } from '@zcp/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteStore, createPostgresStore } from '../storage/index.js';
 import type { ReadingStore } from '../storage/reading-store.js';
+import { migratedPgliteStore, migratedPostgresStore } from '../test-support/migrated-stores.js';
 import { createAuditLog } from './audit-log.js';
 
 function auditContract(name: string, open: () => Promise<{ store: ReadingStore; cleanup(): Promise<void> }>) {
@@ -54,22 +54,7 @@ function auditContract(name: string, open: () => Promise<{ store: ReadingStore; 
   });
 }
 
-auditContract('PGlite', async () => {
-  const store = await createPgliteStore({});
-  await store.migrate();
-  return { store, cleanup: () => store.close() };
-});
+auditContract('PGlite', migratedPgliteStore);
 await describeWithServer(['postgres'], 'audit log on a real server', () => {
-  auditContract('PostgreSQL', async () => {
-    const db = await createTestDatabase('zcp_relay_audit');
-    const store = await createPostgresStore({ url: db.url });
-    await store.migrate();
-    return {
-      store,
-      async cleanup() {
-        await store.close();
-        await db.drop();
-      },
-    };
-  });
+  auditContract('PostgreSQL', () => migratedPostgresStore('zcp_relay_audit'));
 });

@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPark, type Problem } from '@zcp/model';
-import { createTestDatabase, describeWithServer } from '@zcp/testkit';
+import { describeWithServer } from '@zcp/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../attachments/blob-store.js';
 import { createFsBlobStore } from '../attachments/fs-blob-store.js';
 import { ParkRegistry } from '../parks/park-registry.js';
-import { createPgliteStore, createPostgresStore } from '../storage/index.js';
 import type { ReadingStore } from '../storage/reading-store.js';
+import { migratedPgliteStore, migratedPostgresStore } from '../test-support/migrated-stores.js';
 import { createApiApp } from './api-app.js';
 
 const PARK = demoPark();
@@ -70,11 +70,7 @@ function attachmentContract(name: string, setup: () => Promise<Setup>) {
   });
 }
 
-const pglite = async (): Promise<Setup> => {
-  const store = await createPgliteStore({});
-  await store.migrate();
-  return { store, cleanup: () => store.close() };
-};
+const pglite = (): Promise<Setup> => migratedPgliteStore();
 attachmentContract('PostgreSQL rows (PGlite)', pglite);
 attachmentContract('a directory', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'zcp-attachments-'));
@@ -89,16 +85,5 @@ attachmentContract('a directory', async () => {
   };
 });
 await describeWithServer(['postgres'], 'attachments on a real server', () => {
-  attachmentContract('PostgreSQL rows (real server)', async () => {
-    const db = await createTestDatabase('zcp_relay_attachments');
-    const store = await createPostgresStore({ url: db.url });
-    await store.migrate();
-    return {
-      store,
-      async cleanup() {
-        await store.close();
-        await db.drop();
-      },
-    };
-  });
+  attachmentContract('PostgreSQL rows (real server)', () => migratedPostgresStore('zcp_relay_attachments'));
 });
