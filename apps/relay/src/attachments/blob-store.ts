@@ -44,3 +44,18 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
 
 /** Attachment ids are random UUIDs: unguessable and safe in paths and URLs. */
 export const ATTACHMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A new attachment's metadata: a random id, the size and SHA-256 of the bytes, who and when. */
+export async function newAttachmentMeta(input: AttachmentInput, createdAt: number): Promise<AttachmentMeta> {
+  return {
+    id: crypto.randomUUID(),
+    parkId: input.parkId,
+    ...(input.enterpriseId !== undefined && { enterpriseId: input.enterpriseId }),
+    contentType: input.contentType,
+    bytes: input.data.byteLength,
+    sha256: await sha256Hex(input.data),
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.createdBy !== undefined && { createdBy: input.createdBy }),
+    createdAt,
+  };
+}

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ATTACHMENT_ID, type AttachmentInput, type AttachmentMeta, type BlobStore, sha256Hex } from './blob-store.js';
+import { ATTACHMENT_ID, type AttachmentInput, type AttachmentMeta, type BlobStore, newAttachmentMeta } from './blob-store.js';
 
 /**
  * Attachments as files under `dir`: `{id}.bin` with a `{id}.json` beside it. Both are written
@@ -12,17 +12,7 @@ export function createFsBlobStore(dir: string): BlobStore {
     kind: 'fs',
     async put(input: AttachmentInput): Promise<AttachmentMeta> {
       await ready;
-      const meta: AttachmentMeta = {
-        id: crypto.randomUUID(),
-        parkId: input.parkId,
-        ...(input.enterpriseId !== undefined && { enterpriseId: input.enterpriseId }),
-        contentType: input.contentType,
-        bytes: input.data.byteLength,
-        sha256: await sha256Hex(input.data),
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.createdBy !== undefined && { createdBy: input.createdBy }),
-        createdAt: Date.now(),
-      };
+      const meta = await newAttachmentMeta(input, Date.now());
       const base = join(dir, meta.id);
       await writeFile(`${base}.bin.tmp`, input.data);
       await rename(`${base}.bin.tmp`, `${base}.bin`);

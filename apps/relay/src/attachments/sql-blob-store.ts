@@ -1,5 +1,5 @@
 import type { SqlClient } from '../storage/sql-client.js';
-import { ATTACHMENT_ID, type AttachmentInput, type AttachmentMeta, type BlobStore, sha256Hex } from './blob-store.js';
+import { ATTACHMENT_ID, type AttachmentInput, type AttachmentMeta, type BlobStore, newAttachmentMeta } from './blob-store.js';
 
 interface Row {
   id: string;
@@ -19,17 +19,7 @@ export function createSqlBlobStore(sql: () => SqlClient): BlobStore {
   return {
     kind: 'db',
     async put(input: AttachmentInput): Promise<AttachmentMeta> {
-      const meta: AttachmentMeta = {
-        id: crypto.randomUUID(),
-        parkId: input.parkId,
-        ...(input.enterpriseId !== undefined && { enterpriseId: input.enterpriseId }),
-        contentType: input.contentType,
-        bytes: input.data.byteLength,
-        sha256: await sha256Hex(input.data),
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.createdBy !== undefined && { createdBy: input.createdBy }),
-        createdAt: 0,
-      };
+      const meta = await newAttachmentMeta(input, 0);
       const [row] = await sql().query<{ created_ms: number }>(
         `insert into attachments (id, park_id, enterprise_id, content_type, bytes, sha256, name, created_by, data)
          values ($1, $2, $9, $3, $4, $5, $6, $7, $8)
