@@ -48,6 +48,12 @@ describe('loadRelayConfig', () => {
       AUTH_ROLES_CLAIM: 'realm_access.roles',
       CORS_ORIGINS: 'https://a.example, https://b.example',
     });
-    expect(c.auth).toMatchObject({ mode: 'oidc', production: true, oidc: { audience: 'zcp' }, claims: { roles: 'realm_access.roles' }, corsOrigins: ['https://a.example', 'https://b.example'] });
+    expect(c.auth).toMatchObject({
+      mode: 'oidc',
+      production: true,
+      oidc: { audience: 'zcp' },
+      claims: { roles: 'realm_access.roles' },
+      corsOrigins: ['https://a.example', 'https://b.example'],
+    });
   });
 });
