@@ -178,7 +178,7 @@ export function busContract(name: string, makeBus: () => Promise<BusUnderTest>):
       const other = recorder();
       await consume(options, other.handler);
       try {
-        await waitFor(() => other.got.length === 1, { what: 'redelivery after ack wait', timeoutMs: 8_000 });
+        await waitFor(() => other.got.length === 1, { what: 'redelivery after ack wait', timeoutMs: 20_000 });
       } finally {
         release();
       }
